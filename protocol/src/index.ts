@@ -1,0 +1,7 @@
+export { parseMessage, formatMessage, MAX_PARAMS } from './message.js'
+export type { IrcMessage } from './message.js'
+export { LineSplitter } from './line-splitter.js'
+export type { LineSplitterHandlers } from './line-splitter.js'
+export { isValidNick, isValidChannel, foldCase } from './names.js'
+export { RPL, ERR } from './numerics.js'
+export type { ErrNumeric } from './numerics.js'
