@@ -50,7 +50,7 @@ export function hasPortPlaceholder (argv: readonly string[]): boolean {
 
 /** Renders argv for messages, quoting words that a shell would split. */
 export function formatCommand (argv: readonly string[]): string {
-  return argv.map((arg) => /^[\w@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
+  return argv.map((arg) => /^[\w@%+:,./{}-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`).join(' ')
 }
 
 interface Word { text: string, quoted: boolean }

@@ -64,6 +64,21 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
     expect(end.activeResources['Timeout'] ?? 0).toBe(baseline.activeResources['Timeout'] ?? 0)
     expect(diff.leaked.filter((g) => g.kind === 'socket')).toEqual([])
   })
+
+  it('reports source-mapped creation sites when the target runs with --enable-source-maps', async () => {
+    const command = `'${process.execPath}' --enable-source-maps '${fixture('mapped-server.mjs')}' --port {port}`
+    const target = await startTarget({ kind: 'command', command })
+    const session = await inspect(target)
+    const baseline = await session.inventory()
+
+    await runClients(target.address.port, 2)
+    expect((await settle(session)).stable).toBe(true)
+    const diff = diffInventories(baseline, await session.inventory())
+
+    // Line 6 of the generated file maps to line 106 of src/original.ts (see the fixture).
+    const timers = diff.leaked.filter((g) => g.kind === 'timer')
+    expect(timers.map((g) => [g.count, g.site])).toEqual([[2, expect.stringMatching(/\/src\/original\.ts:106:\d+$/)]])
+  })
 })
 
 function escape (text: string): string {

@@ -12,6 +12,7 @@ import { InspectorSession } from '../src/inspector-session.js'
 import { sampleFromCounts } from '../src/settle.js'
 import type { SettleResult } from '../src/wait-for-settle.js'
 import { waitForSettle } from '../src/wait-for-settle.js'
+import type { Inventory, LiveResource } from '../src/hooks/inventory.js'
 import type { TargetOptions, TargetSpec } from '../src/target-process.js'
 import { TargetProcess } from '../src/target-process.js'
 
@@ -21,13 +22,13 @@ export const fixture = (name: string): string => join(here, 'fixtures', name)
 
 /** The compiled preload; tests that spawn targets need `npm run build` first (pretest does it). */
 export const hooksPath = join(repoRoot, 'dist/diagnosis/src/hooks/preload.js')
-if (!existsSync(hooksPath)) throw new Error(`${hooksPath} is missing: run npm run build first`)
 
 /** A node command line for a fixture, quoted for parseCommand. */
 export const nodeCommand = (file: string, args: string): string => `'${process.execPath}' '${fixture(file)}' ${args}`
 
 /** Starts a target and stops it when the test ends. */
 export async function startTarget (spec: TargetSpec, options: Partial<TargetOptions> = {}): Promise<TargetProcess> {
+  if (!existsSync(hooksPath)) throw new Error(`${hooksPath} is missing: run npm run build first`)
   const target = await TargetProcess.start(spec, { hooksPath, readyTimeoutMs: 15_000, ...options })
   onTestFinished(async () => { await target.stop() })
   return target
@@ -60,4 +61,37 @@ export async function runClients (port: number, count: number): Promise<void> {
 /** Polls the target's counts until they hold still (the soak's settle step). */
 export async function settle (session: InspectorSession): Promise<SettleResult> {
   return await waitForSettle(async () => sampleFromCounts(await session.counts()))
+}
+
+/** A live resource for pure tests; `id` and `type` are required, the rest has defaults. */
+export function resource (fields: Partial<LiveResource> & Pick<LiveResource, 'id'>): LiveResource {
+  return {
+    type: 'TCPWRAP',
+    kind: 'socket',
+    triggerId: 1,
+    site: '/app/server.js:10:5',
+    siteSource: 'stack',
+    siteInDependency: false,
+    createdAtMs: fields.id,
+    refed: true,
+    ...fields
+  }
+}
+
+/** An inventory for pure tests. */
+export function inventory (resources: LiveResource[], fields: Partial<Inventory> = {}): Inventory {
+  return {
+    schema: 'soakwatch.inventory/1',
+    pid: 100,
+    takenAt: 0,
+    uptimeMs: 0,
+    hooks: { installedAt: 0, tracked: resources.length, pruned: 0, failure: null },
+    activeResources: {},
+    resources,
+    memory: {},
+    heap: {},
+    stats: null,
+    statsError: null,
+    ...fields
+  }
 }

@@ -23,22 +23,25 @@ export type SourceMapper = (file: string, line: number, col: number) => string |
 
 /**
  * Returns the first application frame, else the first dependency frame, else undefined.
- * @param ownPrefix - frames whose file starts with it are soakwatch's own (the hooks folder)
+ * @param ownDir - path of the hooks folder: frames in it are soakwatch's own
  * @param toPath - turns a `file://` URL into a path (injected so this stays import-free)
  */
 export function pickCreationSite (
   frames: readonly Frame[],
-  ownPrefix: string,
+  ownDir: string,
   toPath: (url: string) => string,
   mapSource?: SourceMapper
 ): PickedSite | undefined {
   let dependency: PickedSite | undefined
   for (const frame of frames) {
     const file = frame.file
-    if (file === null || file === '' || frame.line === null || isNodeInternal(file) || file.startsWith(ownPrefix)) continue
+    if (file === null || file === '' || frame.line === null || isNodeInternal(file)) continue
+    // ESM frames carry file:// URLs, CommonJS frames paths: compare as paths.
+    const path = file.startsWith('file://') ? toPath(file) : file
+    if (path.startsWith(ownDir)) continue
     const col = frame.col ?? 0
-    const site = mapSource?.(file, frame.line, col) ?? `${file.startsWith('file://') ? toPath(file) : file}:${frame.line}:${col}`
-    if (!file.includes('/node_modules/')) return { site, inDependency: false }
+    const site = mapSource?.(file, frame.line, col) ?? `${path}:${frame.line}:${col}`
+    if (!path.includes('/node_modules/')) return { site, inDependency: false }
     dependency ??= { site, inDependency: true }
   }
   return dependency

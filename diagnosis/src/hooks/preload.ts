@@ -26,7 +26,7 @@ function install (): void {
   const installedAt = Date.now()
   const registry = new ResourceRegistry({
     now: () => performance.now(),
-    ownPrefix: new URL('.', import.meta.url).href,
+    ownDir: fileURLToPath(new URL('.', import.meta.url)),
     toPath: fileURLToPath,
     mapSource
   })

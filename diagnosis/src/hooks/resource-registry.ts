@@ -75,8 +75,8 @@ interface ResourceShape {
 export interface RegistryOptions {
   /** Milliseconds on a monotonic clock. */
   now: () => number
-  /** Frames whose file starts with this prefix are the hooks' own. */
-  ownPrefix: string
+  /** Path of the hooks folder: frames in it are the hooks' own. */
+  ownDir: string
   toPath: (url: string) => string
   mapSource?: SourceMapper
 }
@@ -227,7 +227,7 @@ export class ResourceRegistry {
   #pick (holder: StackHolder | undefined): ReturnType<typeof pickCreationSite> {
     if (holder === undefined) return undefined
     const frames = readFrames(holder)
-    return pickCreationSite(frames, this.#options.ownPrefix, this.#options.toPath, this.#options.mapSource)
+    return pickCreationSite(frames, this.#options.ownDir, this.#options.toPath, this.#options.mapSource)
   }
 }
 
