@@ -1,14 +1,8 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { AtomicFile, writeFileAtomic } from '../src/atomic-file.js'
-
-async function tempDir (): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'soakwatch-atomic-'))
-  onTestFinished(async () => { await rm(dir, { recursive: true, force: true }) })
-  return dir
-}
+import { tempDir } from './helper.js'
 
 describe('AtomicFile', () => {
   it('shows nothing under the final name until committed', async () => {

@@ -4,6 +4,8 @@
  */
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { connect } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -25,6 +27,13 @@ export const hooksPath = join(repoRoot, 'dist/diagnosis/src/hooks/preload.js')
 
 /** A node command line for a fixture, quoted for parseCommand. */
 export const nodeCommand = (file: string, args: string): string => `'${process.execPath}' '${fixture(file)}' ${args}`
+
+/** A fresh temporary folder, removed when the test ends. */
+export async function tempDir (): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'soakwatch-test-'))
+  onTestFinished(async () => { await rm(dir, { recursive: true, force: true }) })
+  return dir
+}
 
 /** Starts a target and stops it when the test ends. */
 export async function startTarget (spec: TargetSpec, options: Partial<TargetOptions> = {}): Promise<TargetProcess> {

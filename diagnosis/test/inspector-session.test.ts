@@ -1,17 +1,10 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it, onTestFinished } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../common/src/define-error.js'
 import { InspectorSession } from '../src/inspector-session.js'
 import { freePort } from '../src/target-process.js'
-import { fixture, inspect, nodeCommand, startTarget } from './helper.js'
-
-async function tempDir (): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'soakwatch-inspector-'))
-  onTestFinished(async () => { await rm(dir, { recursive: true, force: true }) })
-  return dir
-}
+import { fixture, inspect, nodeCommand, startTarget, tempDir } from './helper.js'
 
 async function leakyTarget (options: { hooksPath?: string } = {}): Promise<Awaited<ReturnType<typeof startTarget>>> {
   return await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port}') }, options)
