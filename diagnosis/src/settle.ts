@@ -65,14 +65,21 @@ export function settleStep (
 }
 
 /**
- * Flattens the hooks' counts into a sample: `active.<type>`, `tracked.<type>` and, when the
- * target publishes stats, `stats.<key>` for the keys asked for (by default `connectionsOpen`;
- * counters such as `messagesRelayed` would never settle while anything at all happens).
+ * Requests (file system, DNS, writes) and immediates finish by themselves and come and go
+ * whenever the target does unrelated I/O, such as writing its log; waiting for them to hold
+ * still would only make settling flaky. Handles and timers are what a leak leaves behind.
+ */
+const TRANSIENT = /Req|Request|Immediate|WriteWrap|ShutdownWrap|ConnectWrap/i
+
+/**
+ * Flattens the hooks' counts into a sample: `active.<type>`, `tracked.<type>` (handles and
+ * timers only) and, when the target publishes stats, `stats.<key>` for the keys asked for
+ * (by default `connectionsOpen`; counters such as `messagesRelayed` never settle under load).
  */
 export function sampleFromCounts (counts: ResourceCounts, statsKeys: readonly string[] = ['connectionsOpen']): SettleSample {
   const sample: SettleSample = {}
-  for (const [type, n] of Object.entries(counts.activeResources)) sample[`active.${type}`] = n
-  for (const [type, n] of Object.entries(counts.tracked)) sample[`tracked.${type}`] = n
+  for (const [type, n] of Object.entries(counts.activeResources)) if (!TRANSIENT.test(type)) sample[`active.${type}`] = n
+  for (const [type, n] of Object.entries(counts.tracked)) if (!TRANSIENT.test(type)) sample[`tracked.${type}`] = n
   if (counts.stats !== null) {
     for (const key of statsKeys) {
       const value = counts.stats[key]

@@ -58,9 +58,14 @@ describe('settle decision', () => {
 })
 
 describe('sampleFromCounts', () => {
-  it('flattens active and tracked counts and only the stats asked for', () => {
-    const sample = sampleFromCounts({ pid: 1, activeResources: { Timeout: 2 }, tracked: { TCPWRAP: 3 }, stats: { connectionsOpen: 4, messagesRelayed: 99 } })
-    expect(sample).toEqual({ 'active.Timeout': 2, 'tracked.TCPWRAP': 3, 'stats.connectionsOpen': 4 })
+  it('flattens handle and timer counts and only the stats asked for, leaving out transient requests', () => {
+    const sample = sampleFromCounts({
+      pid: 1,
+      activeResources: { Timeout: 2, FSReqCallback: 1, GetAddrInfoReqWrap: 1, TCPSocketWrap: 5 },
+      tracked: { TCPWRAP: 3, Immediate: 1 },
+      stats: { connectionsOpen: 4, messagesRelayed: 99 }
+    })
+    expect(sample).toEqual({ 'active.Timeout': 2, 'active.TCPSocketWrap': 5, 'tracked.TCPWRAP': 3, 'stats.connectionsOpen': 4 })
   })
 })
 
