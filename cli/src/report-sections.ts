@@ -1,0 +1,142 @@
+/**
+ * The report as titled tables of display strings, shared by the console and Markdown
+ * renderers so that both show the same numbers in the same order. Formatting only: every
+ * number comes from the report model. Pure.
+ */
+import { relative, isAbsolute } from 'node:path/posix'
+import type { LeakGroup } from '../../diagnosis/src/inventory-diff.js'
+import type { LoadSummary, SoakReport } from '../../soak/src/report-model.js'
+import { roundName } from '../../soak/src/report-model.js'
+
+export interface Section {
+  title: string
+  head: string[]
+  rows: string[][]
+  /** Column alignment; numbers right. */
+  align: Array<'left' | 'right'>
+  /** Shown under the table (or alone when there are no rows). */
+  notes: string[]
+}
+
+export interface SectionOptions {
+  /** Creation sites under this folder are shown relative to it. */
+  root?: string
+  /** Open sessions and leak groups listed before "… and N more" (default 20). */
+  listLimit?: number
+}
+
+/** All sections, in display order. */
+export function reportSections (report: SoakReport, options: SectionOptions = {}): Section[] {
+  return [
+    loadSection(report),
+    handlesSection(report),
+    leaksSection(report, options),
+    lifecycleSection(report, options),
+    heapSection(report),
+    verdictSection(report)
+  ]
+}
+
+/** One line for the end of the output: the outcome and why. */
+export function headline (report: SoakReport): string {
+  if (report.outcome === 'error') {
+    const why = report.errors[0]?.message ?? report.interruption ?? 'the run did not finish'
+    return `ERROR: ${why}`
+  }
+  if (report.outcome === 'leak') return `LEAK: ${report.verdict.reasons.join('; ')}`
+  return 'CLEAN: no leaked sockets, timers or sessions beyond the thresholds'
+}
+
+/** Displays a creation site, shortened under `root`, with how it was found. */
+export function displaySite (group: Pick<LeakGroup, 'site' | 'siteSource' | 'siteInDependency'>, root?: string): string {
+  if (group.site === null) return '(unknown: no JS frames)'
+  const site = root !== undefined && isAbsolute(group.site) && group.site.startsWith(`${root}/`) ? relative(root, group.site) : group.site
+  const via = group.siteSource === 'trigger' ? ' (its server\'s listen)' : group.siteSource === 'context' ? ' (deferred call)' : ''
+  return `${site}${via}${group.siteInDependency ? ' [dependency]' : ''}`
+}
+
+export function formatBytes (bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB']
+  let value = bytes
+  let unit = 0
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024
+    unit++
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? 'B'}`
+}
+
+export function formatMs (ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
+}
+
+function loadSection (report: SoakReport): Section {
+  const head = ['phase', 'clients', 'connected', 'sent', 'expected', 'delivered', 'lost', 'loss', 'p50 ms', 'p99 ms', 'max ms']
+  const row = (name: string, l: LoadSummary): string[] => [
+    name, String(l.clients), String(l.connected), String(l.messagesSent), String(l.expected), String(l.delivered), String(l.lost),
+    `${(l.lossRatio * 100).toFixed(2)} %`, l.latencyMs.p50.toFixed(1), l.latencyMs.p99.toFixed(1), l.latencyMs.max.toFixed(1)
+  ]
+  const rows = report.rounds.filter((r) => r.load !== null).map((r) => row(roundName(r.round), r.load as LoadSummary))
+  // The total only adds information over several rounds (or when rounds were not recorded).
+  if (report.load !== null && rows.length !== 1) rows.push(row('all measured rounds', report.load))
+  return { title: 'Load', head, rows, align: ['left', ...head.slice(1).map(() => 'right' as const)], notes: rows.length === 0 ? ['no load ran'] : [] }
+}
+
+function handlesSection (report: SoakReport): Section {
+  const rows = (report.handles?.rows ?? []).map((r) => [
+    r.source === 'active' ? 'active (ref\'d)' : 'hooks (all)', r.type, String(r.baseline), String(r.end), r.delta > 0 ? `+${r.delta}` : String(r.delta)
+  ])
+  const notes = report.handles === null ? ['no inventories were taken'] : []
+  if (report.handles?.hooksFailure != null) notes.push(`hooks stopped tracking: ${report.handles.hooksFailure}`)
+  return { title: 'Handles: baseline vs end', head: ['source', 'type', 'baseline', 'end', 'change'], rows, align: ['left', 'left', 'right', 'right', 'right'], notes }
+}
+
+function leaksSection (report: SoakReport, options: SectionOptions): Section {
+  const limit = options.listLimit ?? 20
+  const groups = report.handles?.leaked ?? []
+  const rows = groups.slice(0, limit).map((g) => [g.kind, g.type, String(g.count), String(g.refed), displaySite(g, options.root), example(g)])
+  const notes = report.handles === null ? ['not measured'] : groups.length === 0 ? ['none: everything created after the baseline was gone at the end'] : []
+  if (groups.length > limit) notes.push(`… and ${groups.length - limit} more groups in report.json`)
+  return { title: 'Leaked resources by creation site', head: ['kind', 'type', 'count', 'ref\'d', 'creation site', 'example'], rows, align: ['left', 'left', 'right', 'right', 'left', 'left'], notes }
+}
+
+function example (g: LeakGroup): string {
+  const s = g.sample[0]
+  if (s === undefined) return ''
+  if (s.local !== undefined) return `${s.local.address}:${s.local.port}${s.remote !== undefined ? ` ↔ ${s.remote.address}:${s.remote.port}` : ''}`
+  if (s.delayMs !== undefined) return s.repeatMs != null ? `every ${s.repeatMs} ms` : `once, after ${s.delayMs} ms`
+  return `async id ${s.id}`
+}
+
+function lifecycleSection (report: SoakReport, options: SectionOptions): Section {
+  const head = ['side', 'total', 'connected / opened', 'registered', 'closed', 'still open']
+  const l = report.lifecycle
+  if (l === null) return { title: 'Lifecycle', head, rows: [], align: ['left', 'right', 'right', 'right', 'right', 'right'], notes: ['not measured'] }
+  const limit = options.listLimit ?? 20
+  const rows = [['clients', String(l.clients.total), String(l.clients.connected), String(l.clients.registered), String(l.clients.closed), String(l.clientsNotClosed.length)]]
+  if (l.server !== null) rows.push(['server', String(l.server.opened), String(l.server.opened), String(l.server.registered), String(l.server.closed), String(l.openSessions.length)])
+  const notes: string[] = []
+  if (l.mode === 'client-only') notes.push('client side only: the target logs no lifecycle events')
+  if (l.openSessions.length > 0) {
+    const names = l.openSessions.slice(0, limit).map((s) => s.nick ?? `conn ${s.conn} (unregistered)`)
+    notes.push(`sessions never closed by the server: ${names.join(', ')}${l.openSessions.length > limit ? `, … ${l.openSessions.length - limit} more` : ''}`)
+  }
+  if (l.clientsWithoutSession.length > 0) notes.push(`${l.clientsWithoutSession.length} connected clients have no server session in the log`)
+  return { title: 'Lifecycle', head, rows, align: ['left', 'right', 'right', 'right', 'right', 'right'], notes }
+}
+
+function heapSection (report: SoakReport): Section {
+  const rows = report.heap.usedAfterGc.map((h) => [h.phase, formatBytes(h.bytes), String(h.bytes)])
+  return { title: 'Heap used after GC', head: ['phase', 'used', 'bytes'], rows, align: ['left', 'right', 'right'], notes: rows.length === 0 ? ['not measured'] : [] }
+}
+
+function verdictSection (report: SoakReport): Section {
+  const rows = report.verdict.categories.map((c) => [c.category, c.status.toUpperCase(), String(c.found), String(c.allowed), String(c.threshold), c.reason])
+  return {
+    title: 'Verdict',
+    head: ['category', 'status', 'found', 'allowed', 'threshold', 'reason'],
+    rows,
+    align: ['left', 'left', 'right', 'right', 'right', 'left'],
+    notes: report.verdict.warnings.map((w) => `warning: ${w}`)
+  }
+}
