@@ -1,0 +1,165 @@
+/**
+ * Test helpers: an in-process server on 127.0.0.1:0 torn down after the test, and a raw IRC
+ * client over a real socket that waits on lines (events), never on sleeps.
+ */
+import { once } from 'node:events'
+import { connect, type Socket } from 'node:net'
+import { onTestFinished } from 'vitest'
+import { LineSplitter } from '../../protocol/src/index.js'
+import { createChatServer, type ChatServer } from '../src/chat-server.js'
+import type { CloseEvent, NickEvent, OpenEvent, RegisteredEvent } from '../src/events.js'
+import type { ChatServerOptions } from '../src/options.js'
+
+export type LoggedEvent =
+  | ({ event: 'open' } & OpenEvent)
+  | ({ event: 'registered' } & RegisteredEvent)
+  | ({ event: 'nick' } & NickEvent)
+  | ({ event: 'close' } & CloseEvent)
+
+export interface TestServer {
+  server: ChatServer
+  port: number
+  events: LoggedEvent[]
+  /** Resolves with the close event of connection `conn` (or the next one when omitted). */
+  closeOf: (predicate: (e: CloseEvent) => boolean) => Promise<CloseEvent>
+  /** A client connected to this server, destroyed after the test. */
+  client: () => Promise<TestClient>
+}
+
+/** Starts a server on 127.0.0.1 port 0; it and its clients are closed when the test ends. */
+export async function startServer (options: ChatServerOptions = {}): Promise<TestServer> {
+  const server = createChatServer({ host: '127.0.0.1', port: 0, ...options })
+  const clients: TestClient[] = []
+  onTestFinished(async () => {
+    for (const c of clients) c.socket.destroy()
+    await server.close()
+  })
+  const events: LoggedEvent[] = []
+  server.on('open', e => events.push({ event: 'open', ...e }))
+  server.on('registered', e => events.push({ event: 'registered', ...e }))
+  server.on('nick', e => events.push({ event: 'nick', ...e }))
+  server.on('close', e => events.push({ event: 'close', ...e }))
+  const { port } = await server.listen()
+  return {
+    server,
+    port,
+    events,
+    closeOf: async predicate => {
+      const seen = events.find((e): e is LoggedEvent & { event: 'close' } => e.event === 'close' && predicate(e))
+      if (seen !== undefined) return seen
+      return await new Promise(resolve => {
+        const on = (e: CloseEvent): void => {
+          if (!predicate(e)) return
+          server.off('close', on)
+          resolve(e)
+        }
+        server.on('close', on)
+      })
+    },
+    client: async () => {
+      const c = await TestClient.connect(port)
+      clients.push(c)
+      return c
+    }
+  }
+}
+
+type LineTest = string | RegExp | ((line: string) => boolean)
+
+function matches (test: LineTest, line: string): boolean {
+  if (typeof test === 'string') return line.includes(test)
+  if (test instanceof RegExp) return test.test(line)
+  return test(line)
+}
+
+/** A raw line-oriented IRC client for tests. */
+export class TestClient {
+  readonly socket: Socket
+  /** Every line received, in order, without CR LF (latin1). */
+  readonly lines: string[] = []
+  /** Resolves when the socket has closed. */
+  readonly closed: Promise<void>
+  #cursor = 0
+  #waiters: Array<() => void> = []
+  #ended = false
+
+  private constructor (socket: Socket) {
+    this.socket = socket
+    const splitter = new LineSplitter(1 << 20, { onLine: l => this.lines.push(l), onOverflow: () => {} })
+    socket.on('data', chunk => {
+      splitter.push(chunk)
+      this.#wake()
+    })
+    socket.on('error', () => {})
+    this.closed = once(socket, 'close').then(() => {
+      this.#ended = true
+      this.#wake()
+    })
+  }
+
+  static async connect (port: number, host = '127.0.0.1'): Promise<TestClient> {
+    const socket = connect({ port, host, noDelay: true })
+    await once(socket, 'connect')
+    return new TestClient(socket)
+  }
+
+  /** Writes raw text (add your own CR LF). */
+  write (data: string | Buffer): void {
+    this.socket.write(typeof data === 'string' ? Buffer.from(data, 'latin1') : data)
+  }
+
+  /** Writes one line followed by CR LF. */
+  send (line: string): void {
+    this.write(line + '\r\n')
+  }
+
+  /**
+   * Waits for the next line (after the ones already consumed) that passes `test`, and
+   * consumes up to it. Rejects if the connection closes first or after `timeoutMs`.
+   */
+  async expect (test: LineTest, timeoutMs = 5_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      while (this.#cursor < this.lines.length) {
+        const line = this.lines[this.#cursor++] as string
+        if (matches(test, line)) return line
+      }
+      if (this.#ended) throw new Error(`connection closed before a line matching ${String(test)}; got:\n${this.lines.join('\n')}`)
+      const left = deadline - Date.now()
+      if (left <= 0) throw new Error(`no line matching ${String(test)} within ${timeoutMs} ms; got:\n${this.lines.join('\n')}`)
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, left)
+        this.#waiters.push(() => { clearTimeout(timer); resolve() })
+      })
+    }
+  }
+
+  /** Registers with NICK and USER and waits for the end of the welcome burst (422). */
+  async register (nick: string): Promise<void> {
+    this.send(`NICK ${nick}`)
+    this.send(`USER ${nick} 0 * :Test ${nick}`)
+    await this.expect(/^:\S+ 422 /)
+  }
+
+  /** Joins and waits for the end of NAMES. */
+  async join (channel: string): Promise<void> {
+    this.send(`JOIN ${channel}`)
+    await this.expect(new RegExp(`^:\\S+ 366 \\S+ ${channel.replace(/[#&]/g, '\\$&')} `))
+  }
+
+  #wake (): void {
+    const waiters = this.#waiters
+    this.#waiters = []
+    for (const w of waiters) w()
+  }
+}
+
+/** Connects `n` clients, each registered as `${prefix}${i}` and joined to `channel`. */
+export async function crowd (srv: TestServer, n: number, prefix: string, channel?: string): Promise<TestClient[]> {
+  return await Promise.all(Array.from({ length: n }, async (_, i) => {
+    const c = await srv.client()
+    await c.register(`${prefix}${i}`)
+    if (channel !== undefined) await c.join(channel)
+    return c
+  }))
+}
