@@ -4,7 +4,10 @@
  * The queue is Node's own writable buffer (`socket.writableLength`, corked bytes included),
  * bounded by `limit`: `push` refuses bytes that would exceed it and the caller applies the
  * slow-client policy. Bytes are written into a corked socket and uncorked by the
- * {@link FlushScheduler} once per loop iteration ("the writer").
+ * {@link FlushScheduler} once per loop iteration ("the writer"), or as soon as
+ * {@link FLUSH_BYTES} are corked: a burst (one 64 KiB read relayed to a channel) then reaches
+ * the kernel at once, so a client that does read is never judged on bytes it could not yet
+ * have been sent. ngircd does the same (WRITEBUFFER_FLUSH_LEN).
  *
  * The writer stops when the peer is gone (EOF or socket error): there is nobody to write to.
  * `end` does not need the writer. `handoff` does, on purpose: it models an unbuffered channel
@@ -12,6 +15,9 @@
  */
 import type { Socket } from 'node:net'
 import type { Flushable, FlushScheduler } from './flush-scheduler.js'
+
+/** Corked bytes that trigger an immediate flush. */
+export const FLUSH_BYTES = 16 * 1024
 
 interface Handoff {
   bytes: Buffer | undefined
@@ -25,6 +31,7 @@ export class Outbox implements Flushable {
   readonly #scheduler: FlushScheduler
   readonly #limit: number
   #corked = false
+  #corkedBytes = 0
   #running = true
   #handoffs: Handoff[] = []
 
@@ -44,6 +51,8 @@ export class Outbox implements Flushable {
     if (!this.#corked) this.#cork()
     socket.write(bytes)
     this.msgsOut += lines
+    this.#corkedBytes += bytes.length
+    if (this.#corkedBytes >= FLUSH_BYTES) this.#uncork()
     return true
   }
 
@@ -58,10 +67,7 @@ export class Outbox implements Flushable {
         h.taken()
       }
     }
-    if (this.#corked) {
-      this.#corked = false
-      this.#socket.uncork()
-    }
+    this.#uncork()
   }
 
   /** The peer is gone; the writer takes nothing more. */
@@ -78,10 +84,7 @@ export class Outbox implements Flushable {
     const socket = this.#socket
     if (socket.destroyed || socket.writableEnded) return
     if (goodbye !== undefined) this.#writeFinal(goodbye)
-    if (this.#corked) {
-      this.#corked = false
-      socket.uncork()
-    }
+    this.#uncork()
     socket.end()
   }
 
@@ -101,6 +104,13 @@ export class Outbox implements Flushable {
     this.#corked = true
     this.#socket.cork()
     this.#scheduler.schedule(this)
+  }
+
+  #uncork (): void {
+    if (!this.#corked) return
+    this.#corked = false
+    this.#corkedBytes = 0
+    this.#socket.uncork()
   }
 
   #writeFinal (bytes: Buffer): void {

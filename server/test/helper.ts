@@ -124,9 +124,9 @@ export class TestClient {
         const line = this.lines[this.#cursor++] as string
         if (matches(test, line)) return line
       }
-      if (this.#ended) throw new Error(`connection closed before a line matching ${String(test)}; got:\n${this.lines.join('\n')}`)
+      if (this.#ended) throw new Error(`connection closed before a line matching ${String(test)}; last lines:\n${this.#tail()}`)
       const left = deadline - Date.now()
-      if (left <= 0) throw new Error(`no line matching ${String(test)} within ${timeoutMs} ms; got:\n${this.lines.join('\n')}`)
+      if (left <= 0) throw new Error(`no line matching ${String(test)} within ${timeoutMs} ms; last lines:\n${this.#tail()}`)
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, left)
         this.#waiters.push(() => { clearTimeout(timer); resolve() })
@@ -147,6 +147,10 @@ export class TestClient {
     await this.expect(new RegExp(`^:\\S+ 366 \\S+ ${channel.replace(/[#&]/g, '\\$&')} `))
   }
 
+  #tail (): string {
+    return this.lines.slice(-8).map(l => l.length > 120 ? l.slice(0, 120) + '…' : l).join('\n')
+  }
+
   #wake (): void {
     const waiters = this.#waiters
     this.#waiters = []
@@ -162,4 +166,24 @@ export async function crowd (srv: TestServer, n: number, prefix: string, channel
     if (channel !== undefined) await c.join(channel)
     return c
   }))
+}
+
+/** Resolves once the server has logged `n` close events in total. */
+export async function closes (srv: TestServer, n: number): Promise<CloseEvent[]> {
+  const done = (): CloseEvent[] | undefined => {
+    const all = srv.events.filter((e): e is LoggedEvent & { event: 'close' } => e.event === 'close')
+    return all.length >= n ? all : undefined
+  }
+  const now = done()
+  if (now !== undefined) return now
+  return await new Promise(resolve => {
+    const on = (): void => {
+      const all = done()
+      if (all === undefined) return
+      srv.server.off('close', on)
+      resolve(all)
+    }
+    // Registered after the helper's own listener, so `events` already holds this one.
+    srv.server.on('close', on)
+  })
 }
