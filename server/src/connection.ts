@@ -131,10 +131,11 @@ export class Connection implements Member {
     if (this.#leaks.has('close-race')) {
       // BUG (--leak close-race), ported from a Go chat server: before closing, the goodbye is
       // sent to the writer goroutine on an unbuffered channel (`c.out <- bye`) so that it goes
-      // out ahead of the FIN. The writer returns when the peer is gone. If the peer's FIN or
-      // reset is seen before the writer's next flush — QUIT and FIN in the same loop
-      // iteration, a client that just hangs up, a reset — nobody ever receives, the send
-      // blocks forever, and nothing after it runs: the socket and keep-alive timer stay.
+      // out ahead of the FIN. The writer takes it once its earlier writes have drained, and
+      // returns for good when the peer is gone. If the peer hangs up first — no QUIT at all,
+      // a reset, or a QUIT while output to it is still backed up (load) — nobody ever
+      // receives, the send blocks forever and nothing after it runs: the socket and the
+      // keep-alive timer stay, and the session never reports closed.
       void this.#outbox.handoff(bytes).then(() => this.#finish(quitMessage, undefined, endSocket))
       return
     }

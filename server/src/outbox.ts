@@ -33,6 +33,7 @@ export class Outbox implements Flushable {
   #corked = false
   #corkedBytes = 0
   #running = true
+  #awaitingDrain = false
   #handoffs: Handoff[] = []
 
   constructor (socket: Socket, scheduler: FlushScheduler, limit: number) {
@@ -59,15 +60,23 @@ export class Outbox implements Flushable {
   /** Called by the scheduler, once per iteration in which something was queued. */
   flush (): void {
     if (!this.#running) return
-    if (this.#handoffs.length > 0) {
-      const handoffs = this.#handoffs
-      this.#handoffs = []
-      for (const h of handoffs) {
-        if (h.bytes !== undefined) this.#writeFinal(h.bytes)
-        h.taken()
-      }
-    }
     this.#uncork()
+    if (this.#handoffs.length === 0) return
+    // Like a writer goroutine blocked in conn.Write, the writer takes nothing more while the
+    // kernel has not accepted what it already wrote (a backlogged client).
+    if (this.#socket.writableLength > 0) {
+      if (!this.#awaitingDrain) {
+        this.#awaitingDrain = true
+        this.#socket.once('drain', this.#drained)
+      }
+      return
+    }
+    const handoffs = this.#handoffs
+    this.#handoffs = []
+    for (const h of handoffs) {
+      if (h.bytes !== undefined) this.#writeFinal(h.bytes)
+      h.taken()
+    }
   }
 
   /** The peer is gone; the writer takes nothing more. */
@@ -90,14 +99,20 @@ export class Outbox implements Flushable {
 
   /**
    * Hands `goodbye` to the writer like a send on an unbuffered Go channel: resolves once the
-   * writer has taken (and written) it at its next flush. If the writer has stopped, or stops
-   * before that flush, nobody ever takes it and the promise never settles.
+   * writer has taken (and written) it, at its next flush once the socket has drained. If the
+   * writer has stopped, or stops before that, nobody ever takes it and the promise never
+   * settles.
    */
   handoff (goodbye: Buffer | undefined): Promise<void> {
     return new Promise(resolve => {
       this.#handoffs.push({ bytes: goodbye, taken: resolve })
       if (!this.#corked) this.#cork()
     })
+  }
+
+  readonly #drained = (): void => {
+    this.#awaitingDrain = false
+    this.flush()
   }
 
   #cork (): void {

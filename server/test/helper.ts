@@ -26,13 +26,18 @@ export interface TestServer {
   client: () => Promise<TestClient>
 }
 
-/** Starts a server on 127.0.0.1 port 0; it and its clients are closed when the test ends. */
-export async function startServer (options: ChatServerOptions = {}): Promise<TestServer> {
+/**
+ * Starts a server on 127.0.0.1 port 0; it and its clients are closed when the test ends.
+ * With `abandon`, teardown does not wait for the graceful close, which a leaking server
+ * never finishes (that is the leak); its leaked handles stay in the worker.
+ */
+export async function startServer (options: ChatServerOptions = {}, teardown: 'graceful' | 'abandon' = 'graceful'): Promise<TestServer> {
   const server = createChatServer({ host: '127.0.0.1', port: 0, ...options })
   const clients: TestClient[] = []
   onTestFinished(async () => {
     for (const c of clients) c.socket.destroy()
-    await server.close()
+    const closed = server.close()
+    if (teardown === 'graceful') await closed
   })
   const events: LoggedEvent[] = []
   server.on('open', e => events.push({ event: 'open', ...e }))
@@ -186,4 +191,21 @@ export async function closes (srv: TestServer, n: number): Promise<CloseEvent[]>
     // Registered after the helper's own listener, so `events` already holds this one.
     srv.server.on('close', on)
   })
+}
+
+/**
+ * Floods `channel` from `flooder` with 480-byte messages until `stop()` says enough, paced by
+ * `reader` (a member that does read: each batch of 64 ends with a marker it must see before
+ * the next batch goes), bounded at `maxLines` so that a broken policy fails a test instead of
+ * hanging it. Returns the number of flood lines sent (markers excluded).
+ */
+export async function flood (flooder: TestClient, reader: TestClient, channel: string, stop: () => boolean, maxLines = 500_000): Promise<number> {
+  const batch = `PRIVMSG ${channel} :${'x'.repeat(480)}\r\n`.repeat(64)
+  let sent = 0
+  for (let n = 0; !stop() && sent < maxLines; n++) {
+    flooder.write(batch + `PRIVMSG ${channel} :mark ${n}\r\n`)
+    sent += 64
+    await reader.expect(`PRIVMSG ${channel} :mark ${n}`)
+  }
+  return sent
 }
