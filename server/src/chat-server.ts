@@ -35,6 +35,8 @@ export class ChatServer extends EventEmitter<ChatServerEvents> {
   #state: State = 'new'
   #nextId = 1
   #closed: Promise<void> | undefined
+  #resolveClosed: (() => void) | undefined
+  #listenerClosed = false
 
   /** @throws {ServerOptionError} SW_SERVER_BAD_OPTION */
   constructor (options: ChatServerOptions = {}) {
@@ -96,15 +98,15 @@ export class ChatServer extends EventEmitter<ChatServerEvents> {
     const wasListening = this.#state === 'listening'
     this.#state = 'closing'
     this.#closed = new Promise<void>(resolve => {
+      this.#resolveClosed = resolve
       if (!wasListening) {
-        this.#state = 'closed'
-        resolve()
+        this.#listenerClosed = true
+        this.#closeIfDrained()
         return
       }
-      // net.Server calls back once it has no listening socket and no open connection.
       this.#net.close(() => {
-        this.#state = 'closed'
-        resolve()
+        this.#listenerClosed = true
+        this.#closeIfDrained()
       })
       this.#notices.emit('shutdown')
     })
@@ -156,6 +158,18 @@ export class ChatServer extends EventEmitter<ChatServerEvents> {
   readonly #closedConnection = (connection: Connection, event: CloseEvent): void => {
     this.#connections.delete(connection)
     this.emit('close', event)
+    this.#closeIfDrained()
+  }
+
+  /**
+   * Resolves `close()` once the listener is closed and every connection has reported its
+   * close. net.Server's own callback is not enough: it counts a socket gone as soon as it is
+   * destroyed, before the socket's 'close' event on which the connection reports.
+   */
+  #closeIfDrained (): void {
+    if (this.#state !== 'closing' || !this.#listenerClosed || this.#connections.size > 0) return
+    this.#state = 'closed'
+    this.#resolveClosed?.()
   }
 }
 
