@@ -7,36 +7,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { foldCase, parseMessage } from '../../protocol/src/index.js'
-import type { Channel } from '../src/channel-registry.js'
 import { ChatHub } from '../src/chat-hub.js'
-import type { Member } from '../src/member.js'
+import { FakeMember } from './fake-member.js'
 
 const MAX_LINE = 512
-
-class FakeMember implements Member {
-  nick: string | undefined
-  user: string | undefined
-  registered = false
-  prefix = ''
-  readonly channels = new Set<Channel>()
-  readonly received: Buffer[] = []
-  gone = false
-  constructor (readonly id: number, readonly host: string, private readonly hub: () => ChatHub) {}
-  deliver (bytes: Buffer): void {
-    if (this.gone) throw new Error(`delivery to departed member ${this.id}`)
-    this.received.push(bytes)
-  }
-
-  quit (message: string): void {
-    this.leave(message)
-  }
-
-  leave (message: string): void {
-    if (this.gone) return
-    this.hub().remove(this, message)
-    this.gone = true
-  }
-}
 
 const nickish = fc.constantFrom('a', 'A', 'b', 'a[', 'A{', 'x|y', 'X\\Y', 'n1', '1n', '-', 'long'.repeat(10), '', ':a')
 const channelish = fc.constantFrom('#a', '#A', '&b', '#', 'a', '#a,#b', '#b,&b', '0', '#x\x07', '#é', '##')
@@ -86,23 +60,26 @@ function checkConsistency (hub: ChatHub, members: FakeMember[]): void {
 describe('chat hub fuzz', () => {
   it('never throws, sends only well-formed lines, stays consistent and ends empty', () => {
     fc.assert(fc.property(fc.array(step, { maxLength: 40 }), steps => {
-      let hub: ChatHub | undefined
-      const getHub = (): ChatHub => hub as ChatHub
-      hub = new ChatHub({ serverName: 'fuzz', version: 'v', createdAt: 'now', maxLineBytes: MAX_LINE, nickLength: 9, maxChannelsPerClient: 3 },
+      const hub = new ChatHub({ serverName: 'fuzz', version: 'v', createdAt: 'now', maxLineBytes: MAX_LINE, nickLength: 9, maxChannelsPerClient: 3 },
         { registered: () => {}, nickChanged: () => {} })
-      const members = [0, 1, 2].map(i => new FakeMember(i + 1, `10.0.0.${i}`, getHub))
+      const leave = (m: FakeMember, message: string): void => {
+        if (m.gone) return
+        hub.remove(m, message)
+        m.gone = true
+      }
+      const members = [0, 1, 2].map(i => new FakeMember(i + 1, `10.0.0.${i}`, leave))
       for (const { who, action } of steps) {
         const m = members[who] as FakeMember
         if (m.gone) continue
         if (action === null) {
-          m.leave('Connection reset by peer')
+          leave(m, 'Connection reset by peer')
         } else {
           const msg = parseMessage(action)
           if (msg !== undefined) hub.handle(m, msg)
         }
         checkConsistency(hub, members)
       }
-      for (const m of members) m.leave('end of case')
+      for (const m of members) leave(m, 'end of case')
       for (const m of members) m.received.forEach(checkBytes)
       expect(hub.nicks.size).toBe(0)
       expect(hub.channels.size).toBe(0)
