@@ -18,7 +18,20 @@ import { parseServerArgs, type ServerCliOptions } from './server-options.js'
 /** The stats accessor of docs/architecture.md, read by the diagnosis over the inspector. */
 export const STATS_KEY = Symbol.for('soakwatch.stats')
 
+let stdoutGone = false
+
+/**
+ * Prints a human line on stdout. Whoever reads stdout may stop (`npm run server | head -1`,
+ * a harness that only waited for readiness): EPIPE then means "stop printing", not a crash.
+ */
 function say (line: string): void {
+  if (stdoutGone) return
+  if (process.stdout.listenerCount('error') === 0) {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err
+      stdoutGone = true
+    })
+  }
   process.stdout.write(line + '\n')
 }
 

@@ -33,6 +33,17 @@ describe('npm run server', () => {
     expect(s.stdout).toEqual([`listening 127.0.0.1:${s.port}`, 'shutting down on SIGTERM', 'closed'])
   })
 
+  it('keeps running when its stdout reader goes away, and still shuts down cleanly', async () => {
+    const s = await startServerProcess([])
+    s.child.stdout!.destroy()
+    const c = await TestClient.connect(s.port)
+    await c.register('alone')
+    s.child.kill('SIGTERM')
+    await c.expect('ERROR :Closing Link: 127.0.0.1 (Server shutting down)')
+    expect(await s.exited).toEqual({ code: 0, signal: null })
+    expect(s.records().map(r => r.event)).toEqual(['open', 'registered', 'close'])
+  })
+
   it('appends the log to --log FILE', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'soakwatch-log-'))
     onTestFinished(() => { rmSync(dir, { recursive: true, force: true }) })

@@ -1,7 +1,7 @@
 /**
- * Batches socket writes per event-loop iteration. Outboxes cork their socket on the first
- * write of an iteration and register here; one `setImmediate` uncorks them all in the check
- * phase, so each socket gets one writev(2) per iteration however many messages it was sent.
+ * Batches socket writes per event-loop iteration. An Outbox registers here on the first
+ * delivery of an iteration; one `setImmediate` flushes them all in the check phase, so each
+ * socket gets one write(2) per iteration however many messages it was sent.
  *
  * Why setImmediate and not process.nextTick: the check phase runs after *every* I/O callback
  * of the poll phase, so a fan-out caused by many senders in the same iteration is coalesced
@@ -18,7 +18,7 @@ export class FlushScheduler {
   #spare: Flushable[] = []
   #immediate: NodeJS.Immediate | undefined
 
-  /** Flushes `target` at the end of this loop iteration. Call once per corked period. */
+  /** Flushes `target` at the end of this loop iteration. */
   schedule (target: Flushable): void {
     this.#queue.push(target)
     this.#immediate ??= setImmediate(this.#run)

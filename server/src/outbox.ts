@@ -1,13 +1,17 @@
 /**
  * One connection's send side: a bounded send queue and the per-iteration writer.
  *
- * The queue is Node's own writable buffer (`socket.writableLength`, corked bytes included),
- * bounded by `limit`: `push` refuses bytes that would exceed it and the caller applies the
- * slow-client policy. Bytes are written into a corked socket and uncorked by the
- * {@link FlushScheduler} once per loop iteration ("the writer"), or as soon as
- * {@link FLUSH_BYTES} are corked: a burst (one 64 KiB read relayed to a channel) then reaches
- * the kernel at once, so a client that does read is never judged on bytes it could not yet
- * have been sent. ngircd does the same (WRITEBUFFER_FLUSH_LEN).
+ * Deliveries of one loop iteration are held in a list and written by the
+ * {@link FlushScheduler} as one `socket.write` of their concatenation ("the writer"): one
+ * write(2) per socket per iteration however many messages it was sent, and one pass through
+ * Node's Writable machinery instead of one per delivery (cheaper than cork/uncork, which keeps
+ * a record per chunk). A burst is written as soon as {@link FLUSH_BYTES} are held, so one 64 KiB
+ * read relayed to a channel reaches the kernel at once and a client that does read is never
+ * judged on bytes it could not yet have been sent (ngircd's WRITEBUFFER_FLUSH_LEN).
+ *
+ * The send queue is what the kernel has not accepted yet: Node's writable buffer
+ * (`socket.writableLength`) plus the bytes held for this iteration. `push` refuses bytes that
+ * would take it past `limit`, and the caller applies the slow-client policy.
  *
  * The writer stops when the peer is gone (EOF or socket error): there is nobody to write to.
  * `end` does not need the writer. `handoff` does, on purpose: it models an unbuffered channel
@@ -16,7 +20,7 @@
 import type { Socket } from 'node:net'
 import type { Flushable, FlushScheduler } from './flush-scheduler.js'
 
-/** Corked bytes that trigger an immediate flush. */
+/** Held bytes that trigger an immediate write. */
 export const FLUSH_BYTES = 16 * 1024
 
 interface Handoff {
@@ -30,8 +34,9 @@ export class Outbox implements Flushable {
   readonly #socket: Socket
   readonly #scheduler: FlushScheduler
   readonly #limit: number
-  #corked = false
-  #corkedBytes = 0
+  #held: Buffer[] = []
+  #heldBytes = 0
+  #scheduled = false
   #running = true
   #awaitingDrain = false
   #handoffs: Handoff[] = []
@@ -43,24 +48,24 @@ export class Outbox implements Flushable {
   }
 
   /**
-   * Queues bytes for this iteration's flush. Returns false, queuing nothing, when they would
-   * push the queue past its limit.
+   * Queues bytes for this iteration's write. Returns false, queuing nothing, when they would
+   * take the send queue past its limit.
    */
   push (bytes: Buffer, lines: number): boolean {
-    const socket = this.#socket
-    if (socket.writableLength + bytes.length > this.#limit) return false
-    if (!this.#corked) this.#cork()
-    socket.write(bytes)
+    if (this.#socket.writableLength + this.#heldBytes + bytes.length > this.#limit) return false
+    this.#held.push(bytes)
+    this.#heldBytes += bytes.length
     this.msgsOut += lines
-    this.#corkedBytes += bytes.length
-    if (this.#corkedBytes >= FLUSH_BYTES) this.#uncork()
+    if (this.#heldBytes >= FLUSH_BYTES) this.#writeHeld()
+    else this.#schedule()
     return true
   }
 
   /** Called by the scheduler, once per iteration in which something was queued. */
   flush (): void {
+    this.#scheduled = false
     if (!this.#running) return
-    this.#uncork()
+    this.#writeHeld()
     if (this.#handoffs.length === 0) return
     // Like a writer goroutine blocked in conn.Write, the writer takes nothing more while the
     // kernel has not accepted what it already wrote (a backlogged client).
@@ -85,15 +90,15 @@ export class Outbox implements Flushable {
   }
 
   /**
-   * Writes `goodbye` (allowed past the limit: one line), flushes and sends FIN, without
-   * waiting for the writer. A no-op on a socket already ended or destroyed.
+   * Writes what is held and `goodbye` (allowed past the limit: one line), then sends FIN,
+   * without waiting for the writer. A no-op on a socket already ended or destroyed.
    */
   end (goodbye: Buffer | undefined): void {
     this.#running = false
     const socket = this.#socket
     if (socket.destroyed || socket.writableEnded) return
+    this.#writeHeld()
     if (goodbye !== undefined) this.#writeFinal(goodbye)
-    this.#uncork()
     socket.end()
   }
 
@@ -106,7 +111,7 @@ export class Outbox implements Flushable {
   handoff (goodbye: Buffer | undefined): Promise<void> {
     return new Promise(resolve => {
       this.#handoffs.push({ bytes: goodbye, taken: resolve })
-      if (!this.#corked) this.#cork()
+      this.#schedule()
     })
   }
 
@@ -115,17 +120,21 @@ export class Outbox implements Flushable {
     this.flush()
   }
 
-  #cork (): void {
-    this.#corked = true
-    this.#socket.cork()
+  #schedule (): void {
+    if (this.#scheduled) return
+    this.#scheduled = true
     this.#scheduler.schedule(this)
   }
 
-  #uncork (): void {
-    if (!this.#corked) return
-    this.#corked = false
-    this.#corkedBytes = 0
-    this.#socket.uncork()
+  #writeHeld (): void {
+    const n = this.#held.length
+    if (n === 0) return
+    const socket = this.#socket
+    if (!socket.destroyed && !socket.writableEnded) {
+      socket.write(n === 1 ? this.#held[0] as Buffer : Buffer.concat(this.#held, this.#heldBytes))
+    }
+    this.#held = []
+    this.#heldBytes = 0
   }
 
   #writeFinal (bytes: Buffer): void {
