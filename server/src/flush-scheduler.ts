@@ -24,11 +24,6 @@ export class FlushScheduler {
     this.#immediate ??= setImmediate(this.#run)
   }
 
-  /** True while a flush is pending (an Immediate is active). */
-  get pending (): boolean {
-    return this.#immediate !== undefined
-  }
-
   readonly #run = (): void => {
     this.#immediate = undefined
     // Swap buffers: flushing may schedule again (a flush that writes can trigger more work).
