@@ -10,5 +10,19 @@ export const OutputUnwritableError = defineError(
   (d: { path: string, reason: string }) => `cannot write output to ${d.path}: ${d.reason}`
 )
 
+/** The command line does not parse, or an option value is invalid. */
+export const CliUsageError = defineError(
+  'SW_CLI_USAGE',
+  'CliUsageError',
+  (d: { command: string, problem: string }) => `${d.problem} (see: npm run ${d.command} -- --help)`
+)
+
+/** `--inspect` names a host that is not a loopback address. */
+export const InspectHostError = defineError(
+  'SW_CLI_INSPECT_NOT_LOOPBACK',
+  'InspectHostError',
+  (host: string) => `--inspect refuses non-loopback host ${JSON.stringify(host)}: the inspector gives full control of the process; use 127.0.0.1, ::1 or localhost`
+)
+
 /** Every cli error class, for the docs test. */
-export const cliErrors = [OutputUnwritableError] as const
+export const cliErrors = [OutputUnwritableError, CliUsageError, InspectHostError] as const
