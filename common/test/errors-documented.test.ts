@@ -28,3 +28,18 @@ describe('error codes', () => {
     for (const code of codes) expect(docs, `${code} is not in docs/errors.md`).toContain(`\`${code}\``)
   })
 })
+
+describe('error code uniqueness', () => {
+  it('no two error classes share a code, across all areas', async () => {
+    const all: string[] = []
+    for (const file of files) {
+      const mod = await import(pathToFileURL(file).href) as Record<string, unknown>
+      for (const v of Object.values(mod)) {
+        const code = (v as { code?: unknown }).code
+        if (typeof v === 'function' && typeof code === 'string') all.push(code)
+      }
+    }
+    const dupes = all.filter((c, i) => all.indexOf(c) !== i)
+    expect(dupes).toEqual([])
+  })
+})
