@@ -1,0 +1,68 @@
+/**
+ * Shortest retaining paths from the root: one breadth-first search over retaining edges
+ * records, for every reachable node, the edge it was first reached through. Following those
+ * edges back from any node gives a shortest path from the GC roots — the chain a reader has
+ * to cut to free it.
+ */
+import type { HeapSnapshot } from './heap-snapshot.js'
+import type { EdgeSet } from './retaining-edges.js'
+import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
+
+/** `parentEdge` value of the root and of unreachable nodes. */
+export const NO_EDGE = 0xffffffff
+
+export interface ShortestPaths {
+  /** Edge ordinal through which each node was first reached; NO_EDGE for root/unreachable. */
+  parentEdge: Uint32Array
+  /** Hops from the root; 0xffff for unreachable nodes (and beyond 65534 hops). */
+  distance: Uint16Array
+}
+
+/**
+ * Runs the breadth-first search.
+ * @throws {HeapBudgetExceededError} when the budget runs out
+ */
+export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budget: ScanBudget = new ScanBudget()): ShortestPaths {
+  const { edges, firstEdge, meta, nodeCount } = snapshot
+  const efc = meta.edgeFieldCount
+  const toOff = meta.edgeToNodeOffset
+  const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE)
+  const distance = new Uint16Array(nodeCount).fill(0xffff)
+  const queue = new Uint32Array(nodeCount)
+  const root = snapshot.rootOrdinal
+  distance[root] = 0
+  queue[0] = root
+  let head = 0
+  let tail = 1
+  let steps = 0
+  while (head < tail) {
+    const n = queue[head++]!
+    const d = Math.min(distance[n]! + 1, 0xfffe)
+    const end = firstEdge[n + 1]!
+    for (let e = firstEdge[n]!; e < end; e++) {
+      if (!retaining.has(e)) continue
+      const to = edges[e * efc + toOff]!
+      if (distance[to] !== 0xffff) continue
+      distance[to] = d
+      parentEdge[to] = e
+      queue[tail++] = to
+    }
+    steps += end - firstEdge[n]! + 1
+    if (steps >= BUDGET_STRIDE) {
+      budget.spend('retainer paths', steps)
+      steps = 0
+    }
+  }
+  return { parentEdge, distance }
+}
+
+/** The path from the root to `ordinal` as edge ordinals (empty for the root or unreachable). */
+export function pathEdges (snapshot: HeapSnapshot, paths: ShortestPaths, ordinal: number): number[] {
+  const out: number[] = []
+  let n = ordinal
+  while (paths.parentEdge[n] !== NO_EDGE && out.length < 0xffff) {
+    out.push(paths.parentEdge[n]!)
+    n = snapshot.edgeFrom(paths.parentEdge[n]!)
+  }
+  return out.reverse()
+}
