@@ -152,8 +152,6 @@ export class HeapSnapshotParser {
 
   // Skipping (or capturing) a JSON value of unknown shape.
   #skipDepth = 0
-  #skipInString = false
-  #skipEscape = false
   #skipStarted = false
   #capture: ByteBuilder | undefined
 
@@ -338,8 +336,8 @@ export class HeapSnapshotParser {
     const key = this.#key
     this.#skipDepth = 0
     this.#skipStarted = false
-    this.#skipInString = false
-    this.#skipEscape = false
+    this.#inString = false
+    this.#escape = false
     this.#capture = undefined
     this.#want = WANT_OPEN
     if (key === 'snapshot') {
@@ -358,8 +356,6 @@ export class HeapSnapshotParser {
       this.#text = new ByteBuilder(1 << 20)
       this.#starts = new Uint32Builder(1 << 16, false)
       this.#ends = new Uint32Builder(1 << 16, false)
-      this.#inString = false
-      this.#escape = false
       this.#state = ST_STRINGS
     } else {
       this.#state = ST_SKIP
@@ -370,21 +366,12 @@ export class HeapSnapshotParser {
   #skip (chunk: Uint8Array, i: number, len: number): number {
     const from = i
     let depth = this.#skipDepth
-    let inString = this.#skipInString
-    let escape = this.#skipEscape
     let started = this.#skipStarted
     let done = false
     for (; i < len; i++) {
-      if (inString) {
-        const q = closingQuote(chunk, i, len, escape)
-        if (q < 0) {
-          escape = q === OPEN_ESCAPED
-          i = len
-          break
-        }
-        i = q
-        inString = false
-        escape = false
+      if (this.#inString) {
+        i = this.#stringEnd(chunk, i, len)
+        if (i === len) break
         if (depth === 0) { i++; done = true; break }
         continue
       }
@@ -393,7 +380,7 @@ export class HeapSnapshotParser {
         if (isSpace(c)) continue
         started = true
       }
-      if (c === QUOTE) inString = true
+      if (c === QUOTE) this.#inString = true
       else if (c === LBRACE || c === LBRACKET) depth++
       else if (c === RBRACE || c === RBRACKET) {
         if (depth === 0) { done = true; break } // end of a bare scalar; the '}' is ours
@@ -406,8 +393,6 @@ export class HeapSnapshotParser {
       if (this.#capture.length > MAX_HEADER_BYTES) this.#corrupt(`"snapshot" header larger than ${MAX_HEADER_BYTES} bytes`, i)
     }
     this.#skipDepth = depth
-    this.#skipInString = inString
-    this.#skipEscape = escape
     this.#skipStarted = started
     if (done) {
       if (this.#capture !== undefined) this.#readHeader(i)
@@ -431,6 +416,21 @@ export class HeapSnapshotParser {
 
   #corruptWithCause (problem: string, i: number, cause: unknown): never {
     throw new HeapCorruptError({ source: this.#source, offset: this.#offset + i, problem }, { cause })
+  }
+
+  /**
+   * Inside a JSON string: returns the index of its closing quote (leaving the string), or
+   * `len` when the chunk ends first (remembering a pending backslash).
+   */
+  #stringEnd (chunk: Uint8Array, i: number, len: number): number {
+    const q = closingQuote(chunk, i, len, this.#escape)
+    if (q < 0) {
+      this.#escape = q === OPEN_ESCAPED
+      return len
+    }
+    this.#inString = false
+    this.#escape = false
+    return q
   }
 
   /**
@@ -536,20 +536,11 @@ export class HeapSnapshotParser {
     const regionStart = i
     // Text offset of chunk position p is base + p once the region is appended.
     const base = text.length - regionStart
-    let inString = this.#inString
-    let escape = this.#escape
     let closed = false
     for (; i < len; i++) {
-      if (inString) {
-        const q = closingQuote(chunk, i, len, escape)
-        if (q < 0) {
-          escape = q === OPEN_ESCAPED
-          i = len
-          break
-        }
-        i = q
-        inString = false
-        escape = false
+      if (this.#inString) {
+        i = this.#stringEnd(chunk, i, len)
+        if (i === len) break
         if (ends.length === ends.values.length) ends.grow()
         ends.values[ends.length++] = base + i
         want = WANT_COMMA
@@ -558,7 +549,7 @@ export class HeapSnapshotParser {
       const c = chunk[i]!
       if (c === QUOTE) {
         if (want === WANT_COMMA) this.#corrupt('missing \',\' between strings', i)
-        inString = true
+        this.#inString = true
         if (starts.length === starts.values.length) starts.grow()
         starts.values[starts.length++] = base + i + 1
       } else if (c === COMMA) {
@@ -573,8 +564,6 @@ export class HeapSnapshotParser {
       }
     }
     text.append(chunk, regionStart, i)
-    this.#inString = inString
-    this.#escape = escape
     this.#want = want
     if (closed) {
       this.#state = ST_AFTER_VALUE
