@@ -6,9 +6,12 @@
  *   an HTML-like name `<div id="a">` is shortened to `<div>`;
  * - `closure` → `Function`, `regexp` → `RegExp`, `code` → `(compiled code)`,
  *   `hidden` → `(system)`, any other type → `(type)`, e.g. `(string)`, `(array)`.
+ * - embedder (`native`) nodes the embedder marks detached, and native nodes reachable only
+ *   from detached ones, get a `Detached ` prefix (DevTools' DOM-state propagation; Node marks
+ *   some of its binding objects this way).
  * DevTools further splits plain `Object`s by inferred shape (`{a, b}`); soakwatch keeps them
- * as `Object` and shows the shape on retainer paths instead.
- * Source: devtools-frontend `HeapSnapshot.calculateObjectNames`.
+ * as `Object`: the retainer paths say which property holds them.
+ * Source: devtools-frontend `HeapSnapshot.calculateObjectNames` and `propagateDOMState`.
  */
 import type { HeapSnapshot } from './heap-snapshot.js'
 
@@ -45,6 +48,8 @@ export function classifyNodes (snapshot: HeapSnapshot): NodeClasses {
   // object/native nodes: one class per distinct name string, looked up through a table
   // indexed by string id rather than a Map per node.
   const byName = new Int32Array(strings.length).fill(-1)
+  const byDetachedName = new Map<number, number>()
+  const detached = detachedNatives(snapshot)
   const classOf = new Uint32Array(nodeCount)
   const nfc = meta.nodeFieldCount
   for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
@@ -55,6 +60,15 @@ export function classifyNodes (snapshot: HeapSnapshot): NodeClasses {
       continue
     }
     const nameIndex = nodes[at + meta.nodeNameOffset]!
+    if (detached !== undefined && detached[n] === DETACHED) {
+      let id = byDetachedName.get(nameIndex)
+      if (id === undefined) {
+        id = idFor(className(`Detached ${strings.get(nameIndex)}`))
+        byDetachedName.set(nameIndex, id)
+      }
+      classOf[n] = id
+      continue
+    }
     let id = byName[nameIndex]!
     if (id === -1) {
       id = idFor(className(strings.get(nameIndex)))
@@ -63,6 +77,51 @@ export function classifyNodes (snapshot: HeapSnapshot): NodeClasses {
     classOf[n] = id
   }
   return { classOf, names }
+}
+
+const ATTACHED = 1
+const DETACHED = 2
+
+/**
+ * The DOM-link state of each node after propagation, or undefined when the snapshot has no
+ * `detachedness` field. Native nodes with a known state pass it on along strong, non-hidden
+ * edges to native nodes whose state is unknown — attached first, so attached wins — and the
+ * propagation stops at JS nodes: every entry point into embedder code knows its own state.
+ */
+function detachedNatives (snapshot: HeapSnapshot): Uint8Array | undefined {
+  const { meta, nodes, edges, firstEdge, nodeCount } = snapshot
+  if (meta.nodeDetachednessOffset === -1) return undefined
+  const nfc = meta.nodeFieldCount
+  const efc = meta.edgeFieldCount
+  const native = meta.nodeTypes.native
+  const state = new Uint8Array(nodeCount)
+  const visited = new Uint8Array(nodeCount)
+  const queues: number[][] = [[], [], []]
+  const visit = (n: number, value: number): void => {
+    if (visited[n] === 1) return
+    visited[n] = 1
+    if (nodes[n * nfc + meta.nodeTypeOffset] !== native) return
+    state[n] = value
+    if (value === ATTACHED || value === DETACHED) queues[value]!.push(n)
+  }
+  for (let n = 0; n < nodeCount; n++) {
+    const known = nodes[n * nfc + meta.nodeDetachednessOffset]!
+    if (known !== 0) visit(n, known)
+  }
+  const { hidden, weak } = meta.edgeTypes
+  for (const value of [ATTACHED, DETACHED]) {
+    const queue = queues[value]!
+    while (queue.length > 0) {
+      const n = queue.pop()!
+      if (state[n] !== value) continue
+      for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {
+        const type = edges[e * efc + meta.edgeTypeOffset]
+        if (type === hidden || type === weak) continue
+        visit(edges[e * efc + meta.edgeToNodeOffset]!, value)
+      }
+    }
+  }
+  return state
 }
 
 /** `<div id="a">` → `<div>`, `Detached <div id="a">` → `Detached <div>`; other names as is. */

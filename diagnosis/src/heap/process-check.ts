@@ -26,27 +26,31 @@ export const MISMATCH_TOLERANCE = 0.01
 
 /**
  * Checks that `later` was taken after `earlier` in the same process.
- * @throws {HeapOutOfOrderError} when `later` has a lower highest id than `earlier`
  * @throws {HeapDifferentProcessError} when the sampled ids disagree
+ * @throws {HeapOutOfOrderError} when both come from one process but `later` is the older
  */
 export function checkSameProcess (earlier: HeapSnapshotSummary, later: HeapSnapshotSummary): ProcessCheck {
-  if (later.maxObjectId < earlier.maxObjectId) {
-    throw new HeapOutOfOrderError({ earlier: earlier.source, later: later.source, earlierMaxId: earlier.maxObjectId, laterMaxId: later.maxObjectId })
-  }
-  const bits = Math.max(earlier.idSample.bits, later.idSample.bits)
+  // Identity first, on the pair put in id order: a snapshot from another process is the
+  // root cause even when its ids also happen to run backwards.
+  const reversed = later.maxObjectId < earlier.maxObjectId
+  const [older, newer] = reversed ? [later, earlier] : [earlier, later]
+  const bits = Math.max(older.idSample.bits, newer.idSample.bits)
   const keep = (id: number): boolean => bits === 0 || idHash(id) >>> (32 - bits) === 0
   const before = new Map<number, number>()
-  earlier.idSample.ids.forEach((id, i) => { if (keep(id)) before.set(id, earlier.idSample.signatures[i]!) })
+  older.idSample.ids.forEach((id, i) => { if (keep(id)) before.set(id, older.idSample.signatures[i]!) })
   let compared = 0
   let mismatched = 0
-  later.idSample.ids.forEach((id, i) => {
-    if (id > earlier.maxObjectId || !keep(id)) return
+  newer.idSample.ids.forEach((id, i) => {
+    if (id > older.maxObjectId || !keep(id)) return
     compared++
-    if (before.get(id) !== later.idSample.signatures[i]) mismatched++
+    if (before.get(id) !== newer.idSample.signatures[i]) mismatched++
   })
   // No surviving object at all is as telling as a mismatch: a process keeps its builtins.
   if ((compared === 0 && before.size > 0) || mismatched > compared * MISMATCH_TOLERANCE) {
     throw new HeapDifferentProcessError({ baseline: earlier.source, other: later.source, mismatched: compared === 0 ? before.size : mismatched, compared: compared === 0 ? before.size : compared })
+  }
+  if (reversed) {
+    throw new HeapOutOfOrderError({ earlier: earlier.source, later: later.source, earlierMaxId: earlier.maxObjectId, laterMaxId: later.maxObjectId })
   }
   return { compared, mismatched }
 }
