@@ -329,7 +329,9 @@ function classTable (phases: readonly HeapSnapshotSummary[], names: readonly str
   const first = phases[0]!
   const last = phases[phases.length - 1]!
   const growth = (name: string): number => (last.classes[name]?.selfSize ?? 0) - (first.classes[name]?.selfSize ?? 0)
+  const changed = (name: string): boolean => growth(name) !== 0 || (last.classes[name]?.count ?? 0) !== (first.classes[name]?.count ?? 0)
   return [...all]
+    .filter(changed)
     .sort((a, b) => Math.abs(growth(b)) - Math.abs(growth(a)) || a.localeCompare(b))
     .slice(0, CLASS_ROWS)
     .map((name) => {
