@@ -74,12 +74,12 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
     rounds = rounds.slice(0, -1)
     finalIsRound = true
   }
-  const summarize = (s: HeapSnapshot | HeapSnapshotSummary): HeapSnapshotSummary => s instanceof HeapSnapshot ? summarizeHeapSnapshot(s, undefined, budget) : s
+  const summarize = (s: HeapSnapshot | HeapSnapshotSummary): HeapSnapshotSummary => s instanceof HeapSnapshot ? summarizeHeapSnapshot(s, budget) : s
   const baseline = summarize(input.baseline)
   const roundSummaries = rounds.map(summarize)
   const final = input.final
   const facts = input.finalFacts ?? computeNodeFacts(final, budget)
-  const finalSummary = summarizeHeapSnapshot(final, facts, budget)
+  const finalSummary = summarizeHeapSnapshot(final, budget)
 
   // 1. Same process, in order.
   const chain = [baseline, ...roundSummaries, finalSummary]

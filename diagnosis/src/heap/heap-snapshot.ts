@@ -15,6 +15,7 @@
  * model costs a few bytes per node and edge instead of an object each (memlab's
  * HeapSnapshot/HeapNode/HeapEdge split; DevTools' HeapSnapshotNode).
  */
+import { HeapInvalidOptionsError } from './errors.js'
 import type { HeapSnapshotMeta } from './snapshot-meta.js'
 import type { StringTable } from './string-table.js'
 
@@ -28,6 +29,8 @@ export interface HeapSnapshotArrays {
   firstEdge: Uint32Array
   /** Bytes of input the snapshot was parsed from. */
   inputBytes: number
+  /** False for a light read: `edges` is empty, `firstEdge` still says how many each node had. */
+  hasEdges: boolean
 }
 
 export class HeapSnapshot {
@@ -41,6 +44,7 @@ export class HeapSnapshot {
   readonly nodeCount: number
   readonly edgeCount: number
   readonly inputBytes: number
+  readonly hasEdges: boolean
   readonly rootOrdinal = 0
 
   /** Use `parseHeapSnapshot`/`readHeapSnapshot`; the arrays are trusted to be consistent. */
@@ -55,6 +59,7 @@ export class HeapSnapshot {
     this.nodeCount = arrays.nodes.length / arrays.meta.nodeFieldCount
     this.edgeCount = arrays.edges.length / arrays.meta.edgeFieldCount
     this.inputBytes = arrays.inputBytes
+    this.hasEdges = arrays.hasEdges
   }
 
   nodeTypeId (ordinal: number): number { return this.nodes[ordinal * this.meta.nodeFieldCount + this.meta.nodeTypeOffset]! }
@@ -93,6 +98,14 @@ export class HeapSnapshot {
       else hi = mid - 1
     }
     return lo
+  }
+
+  /**
+   * Guards analyses that walk the graph.
+   * @throws {HeapInvalidOptionsError} when the snapshot was read without its edges
+   */
+  requireEdges (analysis: string): void {
+    if (!this.hasEdges) throw new HeapInvalidOptionsError({ option: 'withEdges', value: false, expected: `a snapshot read with its edges for ${analysis} (${this.source})` })
   }
 
   /** A view of node `ordinal`. */

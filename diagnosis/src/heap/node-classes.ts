@@ -22,8 +22,20 @@ export interface NodeClasses {
   names: string[]
 }
 
-/** Computes the class of every node. */
-export function classifyNodes (snapshot: HeapSnapshot): NodeClasses {
+export interface ClassifyOptions {
+  /**
+   * Apply DevTools' `Detached ` prefix (needs the edges). Off by default: the prefix only
+   * concerns embedder nodes, and a light read of a baseline cannot compute it, so the
+   * comparison names classes without it everywhere.
+   */
+  detachedNames?: boolean
+}
+
+/**
+ * Computes the class of every node.
+ * @throws {HeapInvalidOptionsError} with `detachedNames` on a snapshot read without edges
+ */
+export function classifyNodes (snapshot: HeapSnapshot, options: ClassifyOptions = {}): NodeClasses {
   const { meta, nodes, nodeCount, strings } = snapshot
   const t = meta.nodeTypes
   const names: string[] = []
@@ -49,7 +61,7 @@ export function classifyNodes (snapshot: HeapSnapshot): NodeClasses {
   // indexed by string id rather than a Map per node.
   const byName = new Int32Array(strings.length).fill(-1)
   const byDetachedName = new Map<number, number>()
-  const detached = detachedNatives(snapshot)
+  const detached = options.detachedNames === true ? detachedNatives(snapshot) : undefined
   const classOf = new Uint32Array(nodeCount)
   const nfc = meta.nodeFieldCount
   for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
@@ -91,6 +103,7 @@ const DETACHED = 2
 function detachedNatives (snapshot: HeapSnapshot): Uint8Array | undefined {
   const { meta, nodes, edges, firstEdge, nodeCount } = snapshot
   if (meta.nodeDetachednessOffset === -1) return undefined
+  snapshot.requireEdges('detached-node names')
   const nfc = meta.nodeFieldCount
   const efc = meta.edgeFieldCount
   const native = meta.nodeTypes.native

@@ -6,11 +6,13 @@
 import { open } from 'node:fs/promises'
 import { HeapReadError } from './errors.js'
 import type { HeapSnapshot } from './heap-snapshot.js'
-import { HeapSnapshotParser } from './snapshot-parser.js'
+import { HeapSnapshotParser, type HeapSnapshotParserOptions } from './snapshot-parser.js'
 import type { ScanBudget } from './scan-budget.js'
 
 export interface ReadHeapSnapshotOptions {
   budget?: ScanBudget
+  /** False for a light read without the edges (see HeapSnapshotParserOptions). */
+  withEdges?: boolean
   /** Bytes per read; the buffer is reused. Default 4 MiB. */
   chunkSize?: number
 }
@@ -21,7 +23,7 @@ export interface ReadHeapSnapshotOptions {
  * @throws {HeapNotASnapshotError} {@link HeapCorruptError} {@link HeapTruncatedError} on bad content
  */
 export async function readHeapSnapshot (path: string, options: ReadHeapSnapshotOptions = {}): Promise<HeapSnapshot> {
-  const parser = new HeapSnapshotParser({ source: path, ...(options.budget === undefined ? {} : { budget: options.budget }) })
+  const parser = new HeapSnapshotParser(parserOptions(path, options))
   let handle
   try {
     handle = await open(path, 'r')
@@ -51,7 +53,15 @@ export async function readHeapSnapshot (path: string, options: ReadHeapSnapshotO
  * @throws {HeapNotASnapshotError} {@link HeapCorruptError} {@link HeapTruncatedError} on bad content
  */
 export async function readHeapSnapshotStream (stream: AsyncIterable<Uint8Array | string>, source: string, options: ReadHeapSnapshotOptions = {}): Promise<HeapSnapshot> {
-  const parser = new HeapSnapshotParser({ source, ...(options.budget === undefined ? {} : { budget: options.budget }) })
+  const parser = new HeapSnapshotParser(parserOptions(source, options))
   for await (const chunk of stream) parser.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)
   return parser.finish()
+}
+
+function parserOptions (source: string, options: ReadHeapSnapshotOptions): HeapSnapshotParserOptions {
+  return {
+    source,
+    ...(options.budget === undefined ? {} : { budget: options.budget }),
+    ...(options.withEdges === undefined ? {} : { withEdges: options.withEdges })
+  }
 }

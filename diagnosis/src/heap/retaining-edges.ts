@@ -25,8 +25,10 @@ export class EdgeSet {
 /**
  * Marks the retaining edges of a snapshot.
  * @throws {HeapBudgetExceededError} when the budget runs out
+ * @throws {HeapInvalidOptionsError} when the snapshot was read without edges
  */
 export function findRetainingEdges (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): EdgeSet {
+  snapshot.requireEdges('retainer analysis')
   const { meta, edges, firstEdge, nodeCount, strings } = snapshot
   const efc = meta.edgeFieldCount
   const { weak, shortcut, internal } = meta.edgeTypes

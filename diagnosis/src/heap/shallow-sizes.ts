@@ -17,8 +17,10 @@ const SHARED = 0xfffffffe
 /**
  * Returns each node's attributed self size (a new array; the snapshot is not modified).
  * @throws {HeapBudgetExceededError} when the budget runs out
+ * @throws {HeapInvalidOptionsError} when the snapshot was read without edges
  */
 export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): Uint32Array {
+  snapshot.requireEdges('shallow size attribution')
   const { meta, nodes, edges, firstEdge, nodeCount } = snapshot
   const nfc = meta.nodeFieldCount
   const efc = meta.edgeFieldCount

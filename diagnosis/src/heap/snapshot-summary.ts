@@ -1,8 +1,10 @@
 /**
  * A small, JSON-able summary of one snapshot: what the comparison needs from the baseline
- * and the intermediate rounds, so their models can be dropped as soon as they are read.
- * - per-class counts and self sizes (DevTools semantics: attributed sizes, nodes whose
- *   attributed size is 0 not counted — the Summary view does the same);
+ * and the intermediate rounds, so their models can be dropped as soon as they are read —
+ * and it needs no edges, so they can be read light (snapshot-parser.ts `withEdges: false`).
+ * - per-class object counts and V8 self sizes (nodes of size 0 not counted). For JS object
+ *   classes the counts are those of the DevTools Summary view; DevTools' sizes also include
+ *   the internal arrays an object owns, which takes the edges: see `devtoolsClassTotals`;
  * - the highest V8 heap-object id, the line between "existed at this point" and "later";
  * - a sample of (id → type+name) used to prove that a later snapshot comes from the same
  *   process (see process-check.ts).
@@ -14,7 +16,7 @@
  * Source: V8 src/profiler/heap-snapshot-generator.{h,cc}.
  */
 import type { HeapSnapshot } from './heap-snapshot.js'
-import { classifyNodes, type NodeClasses } from './node-classes.js'
+import { classifyNodes, type ClassifyOptions, type NodeClasses } from './node-classes.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 import { attributeShallowSizes } from './shallow-sizes.js'
 
@@ -44,16 +46,47 @@ export interface HeapSnapshotSummary {
   idSample: IdSample
 }
 
-/** Node-level facts computed once per snapshot and shared by the summary and the analysis. */
+/** Node-level facts of a snapshot read with its edges, for the analysis of the final one. */
 export interface NodeFacts {
   classes: NodeClasses
-  /** Attributed self size per node. */
+  /** Attributed self size per node (DevTools semantics, see shallow-sizes.ts). */
   sizes: Uint32Array
 }
 
-/** Computes classes and attributed sizes. @throws {HeapBudgetExceededError} */
-export function computeNodeFacts (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): NodeFacts {
-  return { classes: classifyNodes(snapshot), sizes: attributeShallowSizes(snapshot, budget) }
+/**
+ * Computes classes and attributed sizes.
+ * @throws {HeapBudgetExceededError} {@link HeapInvalidOptionsError} (snapshot read without edges)
+ */
+export function computeNodeFacts (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget(), options: ClassifyOptions = {}): NodeFacts {
+  return { classes: classifyNodes(snapshot, options), sizes: attributeShallowSizes(snapshot, budget) }
+}
+
+/**
+ * Per-class counts and self sizes exactly as the Chrome DevTools Summary view shows them:
+ * attributed sizes, `Detached ` names, nodes whose attributed size is 0 not counted.
+ * @throws {HeapBudgetExceededError} {@link HeapInvalidOptionsError} (snapshot read without edges)
+ */
+export function devtoolsClassTotals (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): Record<string, ClassTotals> {
+  const { classes, sizes } = computeNodeFacts(snapshot, budget, { detachedNames: true })
+  return classTotals(classes, sizes, budget)
+}
+
+function classTotals (classes: NodeClasses, sizes: Uint32Array, budget: ScanBudget): Record<string, ClassTotals> {
+  const counts = new Float64Array(classes.names.length)
+  const bytes = new Float64Array(classes.names.length)
+  for (let n = 0; n < sizes.length; n++) {
+    const size = sizes[n]!
+    if ((n & (BUDGET_STRIDE - 1)) === 0) budget.spend('class totals', BUDGET_STRIDE)
+    if (size === 0) continue
+    const c = classes.classOf[n]!
+    counts[c]!++
+    bytes[c] = bytes[c]! + size
+  }
+  const totals: Record<string, ClassTotals> = {}
+  classes.names.forEach((name, c) => {
+    if (counts[c]! > 0) totals[name] = { count: counts[c]!, selfSize: bytes[c]! }
+  })
+  return totals
 }
 
 /** About this many ids are sampled per snapshot. */
@@ -78,40 +111,29 @@ export function nodeSignature (snapshot: HeapSnapshot, ordinal: number): number 
 }
 
 /**
- * Summarizes a snapshot.
- * @param facts - pass them when already computed for the same snapshot
+ * Summarizes a snapshot, read light or whole.
  * @throws {HeapBudgetExceededError} when the budget runs out
  */
-export function summarizeHeapSnapshot (snapshot: HeapSnapshot, facts?: NodeFacts, budget: ScanBudget = new ScanBudget()): HeapSnapshotSummary {
-  const { classes, sizes } = facts ?? computeNodeFacts(snapshot, budget)
+export function summarizeHeapSnapshot (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): HeapSnapshotSummary {
   const { meta, nodes, nodeCount } = snapshot
   const nfc = meta.nodeFieldCount
-  const counts = new Float64Array(classes.names.length)
-  const bytes = new Float64Array(classes.names.length)
+  const sizes = new Uint32Array(nodeCount)
   let totalSize = 0
   let maxObjectId = 0
   for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    const size = sizes[n]!
+    const size = nodes[at + meta.nodeSelfSizeOffset]!
+    sizes[n] = size
     totalSize += size
     const id = nodes[at + meta.nodeIdOffset]!
     if ((id & 1) === 1 && id > maxObjectId && isHeapObjectType(snapshot, nodes[at + meta.nodeTypeOffset]!)) maxObjectId = id
-    if (size === 0) continue
-    const c = classes.classOf[n]!
-    counts[c]!++
-    bytes[c] = bytes[c]! + size
-    if ((n & (BUDGET_STRIDE - 1)) === 0) budget.spend('summary', BUDGET_STRIDE)
   }
-  const totals: Record<string, ClassTotals> = {}
-  classes.names.forEach((name, c) => {
-    if (counts[c]! > 0) totals[name] = { count: counts[c]!, selfSize: bytes[c]! }
-  })
   return {
     source: snapshot.source,
     nodeCount,
-    edgeCount: snapshot.edgeCount,
+    edgeCount: meta.edgeCount,
     totalSize,
     maxObjectId,
-    classes: totals,
+    classes: classTotals(classifyNodes(snapshot), sizes, budget),
     idSample: sampleIds(snapshot)
   }
 }

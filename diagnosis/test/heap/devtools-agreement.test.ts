@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs'
 import { DevToolsAPI, parse } from 'heap-snapshot-toolkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readHeapSnapshot } from '../../src/heap/read-heap-snapshot.js'
-import { summarizeHeapSnapshot, type ClassTotals } from '../../src/heap/snapshot-summary.js'
+import { devtoolsClassTotals, summarizeHeapSnapshot, type ClassTotals } from '../../src/heap/snapshot-summary.js'
 import { runTarget, tempDir, type TargetSnapshots } from './helper.js'
 
 /**
@@ -35,9 +35,26 @@ describe('per-class counts and self sizes', () => {
 
   it.each(['baseline', 'final'] as const)('agree with Chrome DevTools on the %s snapshot of a leaking server', async (phase) => {
     const file = snapshots[phase]
-    const ours = summarizeHeapSnapshot(await readHeapSnapshot(file)).classes
+    const ours = devtoolsClassTotals(await readHeapSnapshot(file))
     const theirs = await devtoolsClasses(file)
     expect(Object.keys(ours).length).toBeGreaterThan(100)
     expect(ours).toEqual(theirs)
+  })
+
+  it('count JS objects as DevTools does in the light summary used across phases', async () => {
+    // The summary keeps V8's own sizes and plain names (it needs no edges); object counts
+    // are the same as DevTools' except for the internals whose size DevTools moves onto
+    // their owner, and embedder nodes DevTools renames "Detached …".
+    const file = snapshots.final
+    const light = summarizeHeapSnapshot(await readHeapSnapshot(file, { withEdges: false })).classes
+    const theirs: Record<string, number> = {}
+    for (const [name, totals] of Object.entries(await devtoolsClasses(file))) {
+      const plain = name.replace(/^Detached /, '')
+      theirs[plain] = (theirs[plain] ?? 0) + totals.count
+    }
+    const moved = new Set(['(system)', '(array)', 'system / ExternalStringData'])
+    const compared = Object.keys(light).filter((name) => !moved.has(name))
+    expect(compared.length).toBeGreaterThan(100)
+    expect(Object.fromEntries(compared.map((name) => [name, light[name]!.count]))).toEqual(Object.fromEntries(compared.map((name) => [name, theirs[name]])))
   })
 })
