@@ -23,8 +23,10 @@ import { checkSameProcess } from './process-check.js'
 import { renderRetainerPath } from './retainer-path.js'
 import { findRetainingEdges } from './retaining-edges.js'
 import { ScanBudget } from './scan-budget.js'
-import { pathEdges, shortestPaths, type ShortestPaths } from './shortest-paths.js'
-import { computeNodeFacts, isHeapObjectType, summarizeHeapSnapshot, type HeapSnapshotSummary, type NodeFacts } from './snapshot-summary.js'
+import { isReachable, pathEdges, shortestPaths, type ShortestPaths } from './shortest-paths.js'
+import { classifyNodes } from './node-classes.js'
+import { attributeShallowSizes } from './shallow-sizes.js'
+import { isHeapObjectType, summarizeHeapSnapshot, type HeapSnapshotSummary, type NodeFacts } from './snapshot-summary.js'
 
 export interface CompareHeapSnapshotsInput {
   baseline: HeapSnapshot | HeapSnapshotSummary
@@ -78,8 +80,16 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
   const baseline = summarize(input.baseline)
   const roundSummaries = rounds.map(summarize)
   const final = input.final
-  const facts = input.finalFacts ?? computeNodeFacts(final, budget)
-  const finalSummary = summarizeHeapSnapshot(final, budget)
+  final.requireEdges('the final snapshot of a comparison')
+
+  // The graph work comes first and in this order to keep the peak low: the dominator tree's
+  // scratch arrays are gone before the path search and the class table allocate theirs.
+  const sizes = input.finalFacts?.sizes ?? attributeShallowSizes(final, budget)
+  const retaining = findRetainingEdges(final, budget)
+  const dominators = computeDominators(final, retaining, sizes, budget)
+  const paths = shortestPaths(final, retaining, budget)
+  const facts: NodeFacts = input.finalFacts ?? { classes: classifyNodes(final), sizes }
+  const finalSummary = summarizeHeapSnapshot(final, budget, facts.classes)
 
   // 1. Same process, in order.
   const chain = [baseline, ...roundSummaries, finalSummary]
@@ -93,10 +103,7 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
   const clients = resolveClients(input.clientsPerRound, loadRounds)
 
   // 2. Survivors per class and round.
-  const retaining = findRetainingEdges(final, budget)
-  const paths = shortestPaths(final, retaining, budget)
   const survivors = countSurvivors(final, facts, paths, bounds)
-  const dominators = computeDominators(final, retaining, facts.sizes, budget)
 
   // 3. The rule, per class.
   const names = facts.classes.names
@@ -224,7 +231,7 @@ function countSurvivors (final: HeapSnapshot, facts: NodeFacts, paths: ShortestP
     const id = nodes[at + meta.nodeIdOffset]!
     if (id <= baselineMax || (id & 1) === 0) continue
     const size = facts.sizes[n]!
-    if (size === 0 || paths.distance[n] === 0xffff || !isHeapObjectType(final, nodes[at + meta.nodeTypeOffset]!)) continue
+    if (size === 0 || !isReachable(paths, n) || !isHeapObjectType(final, nodes[at + meta.nodeTypeOffset]!)) continue
     let round = 1
     while (round <= rounds && id > bounds[round]!) round++
     // round - 1 is the 0-based round, or `rounds` for the settle bucket.
@@ -301,7 +308,7 @@ function suspectPaths (final: HeapSnapshot, facts: NodeFacts, paths: ShortestPat
   let sampled = 0
   let largest: HeapSuspect['largest'] = null
   for (let n = 0; n < final.nodeCount; n++) {
-    if (facts.classes.classOf[n] !== classId || facts.sizes[n] === 0 || paths.distance[n] === 0xffff || !isNewObject(final, n, baselineMax)) continue
+    if (facts.classes.classOf[n] !== classId || facts.sizes[n] === 0 || !isReachable(paths, n) || !isNewObject(final, n, baselineMax)) continue
     const retained = dominators.retained[n]!
     if (largest === null || retained > largest.retainedSize) largest = { id: final.nodeId(n), retainedSize: retained }
     if (seen++ % stride !== 0 || sampled >= PATH_SAMPLE) continue

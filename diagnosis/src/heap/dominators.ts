@@ -32,23 +32,25 @@ export interface Dominators {
  * @throws {HeapBudgetExceededError} when the budget runs out
  */
 export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, sizes: Uint32Array, budget: ScanBudget = new ScanBudget()): Dominators {
+  // Memory matters more than elegance here (tens of millions of nodes): arrays are borrowed
+  // for a second purpose when their first one is over, and released as early as possible.
   const { nodeCount } = snapshot
-  const numOf = new Uint32Array(nodeCount)
   const vertex = new Uint32Array(nodeCount + 1)
   const parentByNum = new Uint32Array(nodeCount + 1)
-  const count = depthFirst(snapshot, retaining, numOf, vertex, parentByNum, budget)
-
-  const { predStart, preds } = predecessorsByNum(snapshot, retaining, numOf, count, budget)
-  const semiByNum = new Uint32Array(count + 1)
-  const labelByNum = new Uint32Array(count + 1)
-  const ancestorByNum = new Uint32Array(count + 1)
+  const semiByNum = new Uint32Array(nodeCount + 1)
+  const labelByNum = new Uint32Array(nodeCount + 1)
+  const ancestorByNum = new Uint32Array(nodeCount + 1)
+  const numOf = new Uint32Array(nodeCount)
+  // The DFS borrows label and ancestor as its explicit stack.
+  const count = depthFirst(snapshot, retaining, numOf, vertex, parentByNum, labelByNum, ancestorByNum, budget)
+  let predecessors: Predecessors | undefined = predecessorsByNum(snapshot, retaining, numOf, count, budget)
+  ancestorByNum.fill(0)
   for (let v = 1; v <= count; v++) {
     semiByNum[v] = v
     labelByNum[v] = v
   }
-  const idomByNum = new Uint32Array(count + 1)
-  // The compression stack reuses idomByNum: it is not needed until the second pass.
-  const stack = idomByNum
+  // The path-compression stack borrows numOf, done with once the predecessors are listed.
+  const stack = numOf
   const evaluate = (v: number): number => {
     if (ancestorByNum[v] === 0) return v
     let top = 0
@@ -66,6 +68,7 @@ export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, s
     return labelByNum[v]!
   }
   // Pass 1: semidominators, in reverse preorder.
+  const { predStart, preds } = predecessors
   let steps = 0
   for (let w = count; w >= 2; w--) {
     let semi = semiByNum[w]!
@@ -82,7 +85,10 @@ export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, s
       steps = 0
     }
   }
+  predecessors = undefined
   // Pass 2: the idom is the nearest ancestor of the DFS parent whose number is <= semi.
+  // It borrows ancestor, done with after pass 1.
+  const idomByNum = ancestorByNum
   idomByNum[1] = 1
   for (let w = 2; w <= count; w++) {
     let d = parentByNum[w]!
@@ -91,11 +97,13 @@ export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, s
     idomByNum[w] = d
   }
 
+  // The result borrows label (free since pass 1) for the immediate dominators by ordinal.
   const root = snapshot.rootOrdinal
-  const idom = new Uint32Array(nodeCount).fill(root)
+  const idom = labelByNum.subarray(0, nodeCount).fill(UNREACHED)
+  idom[root] = root
+  for (let w = 2; w <= count; w++) idom[vertex[w]!] = vertex[idomByNum[w]!]!
   const retained = new Float64Array(nodeCount)
   for (let n = 0; n < nodeCount; n++) retained[n] = sizes[n]!
-  for (let w = 2; w <= count; w++) idom[vertex[w]!] = vertex[idomByNum[w]!]!
   // Children come after their dominator in preorder, so a reverse sweep sums subtrees.
   for (let w = count; w >= 2; w--) {
     const n = vertex[w]!
@@ -103,22 +111,29 @@ export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, s
     retained[d] = retained[d]! + retained[n]!
   }
   for (let n = 0; n < nodeCount; n++) {
-    if (numOf[n] === 0 && n !== root) retained[root] = retained[root]! + retained[n]!
+    if (idom[n] !== UNREACHED) continue
+    idom[n] = root
+    retained[root] = retained[root]! + retained[n]!
   }
-  return { idom, retained, preorder: vertex.slice(1, count + 1) }
+  return { idom, retained, preorder: vertex.subarray(1, count + 1) }
+}
+
+const UNREACHED = 0xffffffff
+
+interface Predecessors {
+  predStart: Uint32Array
+  preds: Uint32Array
 }
 
 /**
  * Iterative DFS from the root over retaining edges; fills preorder numbers and DFS parents.
  * Returns the number of reachable nodes.
  */
-function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, vertex: Uint32Array, parentByNum: Uint32Array, budget: ScanBudget): number {
+function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, vertex: Uint32Array, parentByNum: Uint32Array, stackNode: Uint32Array, stackEdge: Uint32Array, budget: ScanBudget): number {
   const { edges, firstEdge, meta } = snapshot
   const efc = meta.edgeFieldCount
   const toOff = meta.edgeToNodeOffset
   // Explicit stack of (node, next edge): heap graphs are far too deep for recursion.
-  const stackNode = new Uint32Array(snapshot.nodeCount)
-  const stackEdge = new Uint32Array(snapshot.nodeCount)
   let top = 0
   let count = 0
   const root = snapshot.rootOrdinal
@@ -156,8 +171,11 @@ function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Ar
   return count
 }
 
-/** Predecessor lists in preorder-number space, for reachable nodes only (CSR layout). */
-function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, count: number, budget: ScanBudget): { predStart: Uint32Array, preds: Uint32Array } {
+/**
+ * Predecessor lists in preorder-number space, for reachable nodes only (CSR layout), filled
+ * from the back of each range so that no cursor array is needed.
+ */
+function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, count: number, budget: ScanBudget): Predecessors {
   const { edges, firstEdge, meta, nodeCount } = snapshot
   const efc = meta.edgeFieldCount
   const toOff = meta.edgeToNodeOffset
@@ -170,14 +188,15 @@ function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: U
       if (!retaining.has(e)) continue
       const w = numOf[edges[e * efc + toOff]!]!
       if (w === 0) continue
-      predStart[w + 1]!++
+      predStart[w]!++
       total++
     }
   }
   budget.spend('dominators (predecessors)', total + nodeCount)
-  for (let w = 1; w <= count + 1; w++) predStart[w] = predStart[w]! + predStart[w - 1]!
+  // predStart[w] = end of w's range; decremented to its start while filling.
+  for (let w = 1; w <= count; w++) predStart[w] = predStart[w]! + predStart[w - 1]!
+  predStart[count + 1] = total
   const preds = new Uint32Array(total)
-  const fill = predStart.slice(0, count + 1)
   for (let n = 0; n < nodeCount; n++) {
     const v = numOf[n]!
     if (v === 0) continue
@@ -186,7 +205,7 @@ function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: U
       if (!retaining.has(e)) continue
       const w = numOf[edges[e * efc + toOff]!]!
       if (w === 0) continue
-      preds[fill[w]!++] = v
+      preds[--predStart[w]!] = v
     }
   }
   return { predStart, preds }

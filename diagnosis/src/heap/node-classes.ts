@@ -36,59 +36,75 @@ export interface ClassifyOptions {
  * @throws {HeapInvalidOptionsError} with `detachedNames` on a snapshot read without edges
  */
 export function classifyNodes (snapshot: HeapSnapshot, options: ClassifyOptions = {}): NodeClasses {
-  const { meta, nodes, nodeCount, strings } = snapshot
-  const t = meta.nodeTypes
-  const names: string[] = []
-  const ids = new Map<string, number>()
-  const idFor = (name: string): number => {
-    let id = ids.get(name)
-    if (id === undefined) {
-      id = names.length
-      names.push(name)
-      ids.set(name, id)
+  const classifier = new NodeClassifier(snapshot, options.detachedNames === true ? detachedNatives(snapshot) : undefined)
+  const classOf = new Uint32Array(snapshot.nodeCount)
+  for (let n = 0; n < snapshot.nodeCount; n++) classOf[n] = classifier.classOf(n)
+  return { classOf, names: classifier.names }
+}
+
+/**
+ * Names classes node by node without materializing a per-node array, for passes that only
+ * aggregate (the summary). Class ids are dense and in order of first appearance.
+ */
+export class NodeClassifier {
+  /** Class names, by class id. */
+  readonly names: string[] = []
+  readonly #snapshot: HeapSnapshot
+  readonly #ids = new Map<string, number>()
+  /** Class id per node type, or -1 when the class depends on the name (object, native). */
+  readonly #byType: Int32Array
+  /** Class id per name string, looked up by string id rather than a Map per node. */
+  readonly #byName: Int32Array
+  readonly #byDetachedName = new Map<number, number>()
+  readonly #detached: Uint8Array | undefined
+
+  constructor (snapshot: HeapSnapshot, detached?: Uint8Array) {
+    this.#snapshot = snapshot
+    this.#detached = detached
+    const { meta } = snapshot
+    const t = meta.nodeTypes
+    this.#byType = new Int32Array(meta.nodeTypeNames.length).fill(-1)
+    meta.nodeTypeNames.forEach((type, i) => {
+      if (i === t.object || i === t.native) return
+      this.#byType[i] = this.#idFor(i === t.hidden
+        ? '(system)'
+        : i === t.code ? '(compiled code)' : i === t.closure ? 'Function' : i === t.regexp ? 'RegExp' : `(${type})`)
+    })
+    this.#byName = new Int32Array(snapshot.strings.length).fill(-1)
+  }
+
+  /** The class id of node `n`. */
+  classOf (n: number): number {
+    const { meta, nodes, strings } = this.#snapshot
+    const at = n * meta.nodeFieldCount
+    const fixed = this.#byType[nodes[at + meta.nodeTypeOffset]!]!
+    if (fixed !== -1) return fixed
+    const nameIndex = nodes[at + meta.nodeNameOffset]!
+    if (this.#detached !== undefined && this.#detached[n] === DETACHED) {
+      let id = this.#byDetachedName.get(nameIndex)
+      if (id === undefined) {
+        id = this.#idFor(className(`Detached ${strings.get(nameIndex)}`))
+        this.#byDetachedName.set(nameIndex, id)
+      }
+      return id
+    }
+    let id = this.#byName[nameIndex]!
+    if (id === -1) {
+      id = this.#idFor(className(strings.get(nameIndex)))
+      this.#byName[nameIndex] = id
     }
     return id
   }
-  // One class per node type for the types whose class does not depend on the name.
-  const byType = new Int32Array(meta.nodeTypeNames.length).fill(-1)
-  meta.nodeTypeNames.forEach((type, i) => {
-    if (i === t.object || i === t.native) return
-    byType[i] = idFor(i === t.hidden
-      ? '(system)'
-      : i === t.code ? '(compiled code)' : i === t.closure ? 'Function' : i === t.regexp ? 'RegExp' : `(${type})`)
-  })
-  // object/native nodes: one class per distinct name string, looked up through a table
-  // indexed by string id rather than a Map per node.
-  const byName = new Int32Array(strings.length).fill(-1)
-  const byDetachedName = new Map<number, number>()
-  const detached = options.detachedNames === true ? detachedNatives(snapshot) : undefined
-  const classOf = new Uint32Array(nodeCount)
-  const nfc = meta.nodeFieldCount
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    const type = nodes[at + meta.nodeTypeOffset]!
-    const fixed = byType[type]!
-    if (fixed !== -1) {
-      classOf[n] = fixed
-      continue
+
+  #idFor (name: string): number {
+    let id = this.#ids.get(name)
+    if (id === undefined) {
+      id = this.names.length
+      this.names.push(name)
+      this.#ids.set(name, id)
     }
-    const nameIndex = nodes[at + meta.nodeNameOffset]!
-    if (detached !== undefined && detached[n] === DETACHED) {
-      let id = byDetachedName.get(nameIndex)
-      if (id === undefined) {
-        id = idFor(className(`Detached ${strings.get(nameIndex)}`))
-        byDetachedName.set(nameIndex, id)
-      }
-      classOf[n] = id
-      continue
-    }
-    let id = byName[nameIndex]!
-    if (id === -1) {
-      id = idFor(className(strings.get(nameIndex)))
-      byName[nameIndex] = id
-    }
-    classOf[n] = id
+    return id
   }
-  return { classOf, names }
 }
 
 const ATTACHED = 1

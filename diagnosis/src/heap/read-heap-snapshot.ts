@@ -23,7 +23,6 @@ export interface ReadHeapSnapshotOptions {
  * @throws {HeapNotASnapshotError} {@link HeapCorruptError} {@link HeapTruncatedError} on bad content
  */
 export async function readHeapSnapshot (path: string, options: ReadHeapSnapshotOptions = {}): Promise<HeapSnapshot> {
-  const parser = new HeapSnapshotParser(parserOptions(path, options))
   let handle
   try {
     handle = await open(path, 'r')
@@ -31,6 +30,7 @@ export async function readHeapSnapshot (path: string, options: ReadHeapSnapshotO
     throw new HeapReadError({ path, reason: (err as NodeJS.ErrnoException).code ?? String(err) }, { cause: err })
   }
   try {
+    const parser = new HeapSnapshotParser({ ...parserOptions(path, options), expectedBytes: (await handle.stat()).size })
     const buffer = Buffer.allocUnsafe(options.chunkSize ?? 4 << 20)
     for (;;) {
       let bytesRead: number
@@ -42,10 +42,10 @@ export async function readHeapSnapshot (path: string, options: ReadHeapSnapshotO
       if (bytesRead === 0) break
       parser.push(buffer.subarray(0, bytesRead))
     }
+    return parser.finish()
   } finally {
     await handle.close()
   }
-  return parser.finish()
 }
 
 /**

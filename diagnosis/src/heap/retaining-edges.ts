@@ -33,8 +33,10 @@ export function findRetainingEdges (snapshot: HeapSnapshot, budget: ScanBudget =
   const efc = meta.edgeFieldCount
   const { weak, shortcut, internal } = meta.edgeTypes
   const set = new EdgeSet(snapshot.edgeCount)
-  // Per edge-name string: 0 not looked at, -1 not a WeakMap edge, else the table id + 1.
-  const weakMapTable = new Float64Array(strings.length)
+  // Per edge-name string: 0 not looked at yet, 1 not a WeakMap edge, 2 a WeakMap edge whose
+  // table id is in `tables`.
+  const nameKind = new Uint8Array(strings.length)
+  const tables = new Map<number, number>()
   const root = snapshot.rootOrdinal
   let steps = 0
   for (let n = 0; n < nodeCount; n++) {
@@ -47,13 +49,12 @@ export function findRetainingEdges (snapshot: HeapSnapshot, budget: ScanBudget =
       if (edges[at + meta.edgeToNodeOffset] === n) continue
       if (type === internal) {
         const name = edges[at + meta.edgeNameOrIndexOffset]!
-        let table = weakMapTable[name]!
-        if (table === 0) {
+        if (nameKind[name] === 0) {
           const match = WEAK_MAP_EDGE.exec(strings.get(name))
-          table = match === null ? -1 : Number(match[1]) + 1
-          weakMapTable[name] = table
+          nameKind[name] = match === null ? 1 : 2
+          if (match !== null) tables.set(name, Number(match[1]))
         }
-        if (table > 0 && snapshot.nodeId(n) === table - 1) continue
+        if (nameKind[name] === 2 && snapshot.nodeId(n) === tables.get(name)) continue
       }
       set.add(e)
     }

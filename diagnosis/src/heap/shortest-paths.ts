@@ -14,8 +14,12 @@ export const NO_EDGE = 0xffffffff
 export interface ShortestPaths {
   /** Edge ordinal through which each node was first reached; NO_EDGE for root/unreachable. */
   parentEdge: Uint32Array
-  /** Hops from the root; 0xffff for unreachable nodes (and beyond 65534 hops). */
-  distance: Uint16Array
+  rootOrdinal: number
+}
+
+/** True when a retaining path from the root reaches `ordinal`. */
+export function isReachable (paths: ShortestPaths, ordinal: number): boolean {
+  return paths.parentEdge[ordinal] !== NO_EDGE || ordinal === paths.rootOrdinal
 }
 
 /**
@@ -27,23 +31,19 @@ export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budge
   const efc = meta.edgeFieldCount
   const toOff = meta.edgeToNodeOffset
   const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE)
-  const distance = new Uint16Array(nodeCount).fill(0xffff)
   const queue = new Uint32Array(nodeCount)
   const root = snapshot.rootOrdinal
-  distance[root] = 0
   queue[0] = root
   let head = 0
   let tail = 1
   let steps = 0
   while (head < tail) {
     const n = queue[head++]!
-    const d = Math.min(distance[n]! + 1, 0xfffe)
     const end = firstEdge[n + 1]!
     for (let e = firstEdge[n]!; e < end; e++) {
       if (!retaining.has(e)) continue
       const to = edges[e * efc + toOff]!
-      if (distance[to] !== 0xffff) continue
-      distance[to] = d
+      if (parentEdge[to] !== NO_EDGE || to === root) continue
       parentEdge[to] = e
       queue[tail++] = to
     }
@@ -53,7 +53,7 @@ export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budge
       steps = 0
     }
   }
-  return { parentEdge, distance }
+  return { parentEdge, rootOrdinal: root }
 }
 
 /** The path from the root to `ordinal` as edge ordinals (empty for the root or unreachable). */

@@ -33,6 +33,11 @@ export interface HeapSnapshotParserOptions {
    * that depend on the graph. The skipped array is not validated.
    */
   withEdges?: boolean
+  /**
+   * Total input size when known (a file's size). V8 writes `strings` last, so the rest of the
+   * input sizes its buffer up front instead of growing it by doubling.
+   */
+  expectedBytes?: number
 }
 
 // Top-level states.
@@ -211,6 +216,7 @@ export class HeapSnapshotParser {
   readonly #source: string
   readonly #budget: ScanBudget
   readonly #withEdges: boolean
+  readonly #expectedBytes: number
   #state = ST_START
   /** Bytes consumed before the current chunk. */
   #offset = 0
@@ -246,6 +252,7 @@ export class HeapSnapshotParser {
     this.#source = options.source ?? '<input>'
     this.#budget = options.budget ?? new ScanBudget()
     this.#withEdges = options.withEdges ?? true
+    this.#expectedBytes = options.expectedBytes ?? 0
   }
 
   /** Bytes consumed so far. */
@@ -383,7 +390,11 @@ export class HeapSnapshotParser {
       const missing = ['nodes', 'edges', 'strings'].filter((k) => !this.#seen.has(k))
       this.#corrupt(`missing ${missing.join(', ')}`, 0)
     }
-    const strings = new StringTable(this.#text!.bytes.subarray(0, this.#text!.length), this.#starts.result(), this.#ends!.result())
+    // The text buffer grew by doubling: give back the unused part when it is large.
+    const text = this.#text!
+    const bytes = text.bytes.length > text.length * 1.25 ? text.bytes.slice(0, text.length) : text.bytes.subarray(0, text.length)
+    this.#text = undefined
+    const strings = new StringTable(bytes, this.#starts.result(), this.#ends!.result())
     return indexSnapshot({
       source: this.#source,
       meta,
@@ -438,7 +449,7 @@ export class HeapSnapshotParser {
       Object.assign(this.#numberState, { n: 0, acc: 0, hasDigits: false, tokenEnded: false, want: WANT_OPEN })
       this.#state = ST_NUMBERS
     } else if (key === 'strings') {
-      this.#text = new ByteBuilder(1 << 20)
+      this.#text = new ByteBuilder(Math.max(1 << 16, this.#expectedBytes - this.#offset))
       this.#starts = new Uint32Builder(1 << 16, false)
       this.#ends = new Uint32Builder(1 << 16, false)
       this.#state = ST_STRINGS

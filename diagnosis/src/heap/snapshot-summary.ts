@@ -16,7 +16,7 @@
  * Source: V8 src/profiler/heap-snapshot-generator.{h,cc}.
  */
 import type { HeapSnapshot } from './heap-snapshot.js'
-import { classifyNodes, type ClassifyOptions, type NodeClasses } from './node-classes.js'
+import { classifyNodes, NodeClassifier, type ClassifyOptions, type NodeClasses } from './node-classes.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 import { attributeShallowSizes } from './shallow-sizes.js'
 
@@ -68,23 +68,24 @@ export function computeNodeFacts (snapshot: HeapSnapshot, budget: ScanBudget = n
  */
 export function devtoolsClassTotals (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): Record<string, ClassTotals> {
   const { classes, sizes } = computeNodeFacts(snapshot, budget, { detachedNames: true })
-  return classTotals(classes, sizes, budget)
+  return classTotals(classes.names, sizes.length, (n) => classes.classOf[n]!, (n) => sizes[n]!, budget)
 }
 
-function classTotals (classes: NodeClasses, sizes: Uint32Array, budget: ScanBudget): Record<string, ClassTotals> {
-  const counts = new Float64Array(classes.names.length)
-  const bytes = new Float64Array(classes.names.length)
-  for (let n = 0; n < sizes.length; n++) {
-    const size = sizes[n]!
+/** Totals per class: class id and size of each node from the callbacks, 0-size nodes skipped. */
+function classTotals (names: readonly string[], nodeCount: number, classOf: (n: number) => number, sizeOf: (n: number) => number, budget: ScanBudget): Record<string, ClassTotals> {
+  const counts: number[] = []
+  const bytes: number[] = []
+  for (let n = 0; n < nodeCount; n++) {
+    const size = sizeOf(n)
     if ((n & (BUDGET_STRIDE - 1)) === 0) budget.spend('class totals', BUDGET_STRIDE)
     if (size === 0) continue
-    const c = classes.classOf[n]!
-    counts[c]!++
-    bytes[c] = bytes[c]! + size
+    const c = classOf(n)
+    counts[c] = (counts[c] ?? 0) + 1
+    bytes[c] = (bytes[c] ?? 0) + size
   }
   const totals: Record<string, ClassTotals> = {}
-  classes.names.forEach((name, c) => {
-    if (counts[c]! > 0) totals[name] = { count: counts[c]!, selfSize: bytes[c]! }
+  names.forEach((name, c) => {
+    if ((counts[c] ?? 0) > 0) totals[name] = { count: counts[c]!, selfSize: bytes[c]! }
   })
   return totals
 }
@@ -112,28 +113,33 @@ export function nodeSignature (snapshot: HeapSnapshot, ordinal: number): number 
 
 /**
  * Summarizes a snapshot, read light or whole.
+ * @param classes - the snapshot's classes when already computed (plain names, see node-classes.ts)
  * @throws {HeapBudgetExceededError} when the budget runs out
  */
-export function summarizeHeapSnapshot (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): HeapSnapshotSummary {
+export function summarizeHeapSnapshot (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget(), classes?: NodeClasses): HeapSnapshotSummary {
   const { meta, nodes, nodeCount } = snapshot
   const nfc = meta.nodeFieldCount
-  const sizes = new Uint32Array(nodeCount)
   let totalSize = 0
   let maxObjectId = 0
   for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    const size = nodes[at + meta.nodeSelfSizeOffset]!
-    sizes[n] = size
-    totalSize += size
+    totalSize += nodes[at + meta.nodeSelfSizeOffset]!
     const id = nodes[at + meta.nodeIdOffset]!
     if ((id & 1) === 1 && id > maxObjectId && isHeapObjectType(snapshot, nodes[at + meta.nodeTypeOffset]!)) maxObjectId = id
   }
+  const sizeOffset = meta.nodeSelfSizeOffset
+  const sizeOf = (n: number): number => nodes[n * nfc + sizeOffset]!
+  // Without precomputed classes, classes are named on the fly: no per-node array is built.
+  const classifier = classes === undefined ? new NodeClassifier(snapshot) : undefined
+  const totals = classifier === undefined
+    ? classTotals(classes!.names, nodeCount, (n) => classes!.classOf[n]!, sizeOf, budget)
+    : classTotals(classifier.names, nodeCount, (n) => classifier.classOf(n), sizeOf, budget)
   return {
     source: snapshot.source,
     nodeCount,
     edgeCount: meta.edgeCount,
     totalSize,
     maxObjectId,
-    classes: classTotals(classifyNodes(snapshot), sizes, budget),
+    classes: totals,
     idSample: sampleIds(snapshot)
   }
 }
