@@ -16,7 +16,7 @@ import type { Amount, ClassGrowth, HeapComparison, HeapSuspect, HeapThresholds, 
 import { DEFAULT_HEAP_THRESHOLDS } from './heap-comparison.js'
 import { computeDominators, type Dominators } from './dominators.js'
 import { HeapInvalidOptionsError } from './errors.js'
-import { HeapSnapshot } from './heap-snapshot.js'
+import { HeapSnapshot, NODE_ID, NODE_STRIDE, NODE_TYPE } from './heap-snapshot.js'
 import { judgeClass } from './leak-rule.js'
 import { matchesAllowlist, noiseReason } from './noise.js'
 import { checkSameProcess } from './process-check.js'
@@ -225,13 +225,12 @@ function countSurvivors (final: HeapSnapshot, facts: NodeFacts, paths: ShortestP
   const counts = new Float64Array(classCount * (rounds + 1))
   const bytes = new Float64Array(classCount * (rounds + 1))
   const baselineMax = bounds[0]!
-  const { meta, nodes, nodeCount } = final
-  const nfc = meta.nodeFieldCount
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    const id = nodes[at + meta.nodeIdOffset]!
+  const { nodes, nodeCount } = final
+  for (let n = 0, at = 0; n < nodeCount; n++, at += NODE_STRIDE) {
+    const id = nodes[at + NODE_ID]!
     if (id <= baselineMax || (id & 1) === 0) continue
     const size = facts.sizes[n]!
-    if (size === 0 || !isReachable(paths, n) || !isHeapObjectType(final, nodes[at + meta.nodeTypeOffset]!)) continue
+    if (size === 0 || !isReachable(paths, n) || !isHeapObjectType(final, nodes[at + NODE_TYPE]!)) continue
     let round = 1
     while (round <= rounds && id > bounds[round]!) round++
     // round - 1 is the 0-based round, or `rounds` for the settle bucket.

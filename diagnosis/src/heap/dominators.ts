@@ -13,7 +13,7 @@
  * that number are named `...ByNum`. Nodes unreachable from the root through retaining edges
  * (garbage the snapshot still holds) get the root as dominator and only their own size.
  */
-import type { HeapSnapshot } from './heap-snapshot.js'
+import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_TO, type HeapSnapshot } from './heap-snapshot.js'
 import type { EdgeSet } from './retaining-edges.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 
@@ -130,9 +130,7 @@ interface Predecessors {
  * Returns the number of reachable nodes.
  */
 function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, vertex: Uint32Array, parentByNum: Uint32Array, stackNode: Uint32Array, stackEdge: Uint32Array, budget: ScanBudget): number {
-  const { edges, firstEdge, meta } = snapshot
-  const efc = meta.edgeFieldCount
-  const toOff = meta.edgeToNodeOffset
+  const { edges, firstEdge } = snapshot
   // Explicit stack of (node, next edge): heap graphs are far too deep for recursion.
   let top = 0
   let count = 0
@@ -150,7 +148,7 @@ function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Ar
     let pushed = false
     for (; e < end; e++) {
       if (!retaining.has(e)) continue
-      const to = edges[e * efc + toOff]!
+      const to = edges[e * EDGE_STRIDE + EDGE_TYPE_TO]! & EDGE_TO_MASK
       if (numOf[to] !== 0) continue
       numOf[to] = ++count
       vertex[count] = to
@@ -176,9 +174,7 @@ function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Ar
  * from the back of each range so that no cursor array is needed.
  */
 function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, count: number, budget: ScanBudget): Predecessors {
-  const { edges, firstEdge, meta, nodeCount } = snapshot
-  const efc = meta.edgeFieldCount
-  const toOff = meta.edgeToNodeOffset
+  const { edges, firstEdge, nodeCount } = snapshot
   const predStart = new Uint32Array(count + 2)
   let total = 0
   for (let n = 0; n < nodeCount; n++) {
@@ -186,7 +182,7 @@ function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: U
     const end = firstEdge[n + 1]!
     for (let e = firstEdge[n]!; e < end; e++) {
       if (!retaining.has(e)) continue
-      const w = numOf[edges[e * efc + toOff]!]!
+      const w = numOf[edges[e * EDGE_STRIDE + EDGE_TYPE_TO]! & EDGE_TO_MASK]!
       if (w === 0) continue
       predStart[w]!++
       total++
@@ -203,7 +199,7 @@ function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: U
     const end = firstEdge[n + 1]!
     for (let e = firstEdge[n]!; e < end; e++) {
       if (!retaining.has(e)) continue
-      const w = numOf[edges[e * efc + toOff]!]!
+      const w = numOf[edges[e * EDGE_STRIDE + EDGE_TYPE_TO]! & EDGE_TO_MASK]!
       if (w === 0) continue
       preds[--predStart[w]!] = v
     }

@@ -29,7 +29,7 @@ export function judgeClass (survivors: readonly Amount[], clients: readonly numb
   const loaded = survivors.map((_, k) => k).filter((k) => clients === null || clients[k]! > 0)
   const counts = loaded.map((k) => survivors[k]!.count)
   const rates = loaded.map((k) => clients === null ? survivors[k]!.count : survivors[k]!.count / clients[k]!)
-  const grew = loaded.map((k, i) => counts[i]! >= thresholds.minObjectsPerRound && (clients === null || rates[i]! >= thresholds.minObjectsPerClient))
+  const grew = loaded.map((_, i) => counts[i]! >= thresholds.minObjectsPerRound && (clients === null || rates[i]! >= thresholds.minObjectsPerClient))
   if (!grew.includes(true)) return { verdict: 'none', reason: 'below thresholds' }
   const unit = clients === null ? 'objects' : 'per client'
   const series = rates.map(fmt).join(', ')

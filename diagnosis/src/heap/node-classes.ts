@@ -13,7 +13,7 @@
  * as `Object`: the retainer paths say which property holds them.
  * Source: devtools-frontend `HeapSnapshot.calculateObjectNames` and `propagateDOMState`.
  */
-import type { HeapSnapshot } from './heap-snapshot.js'
+import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_SHIFT, EDGE_TYPE_TO, NODE_DETACHEDNESS, NODE_NAME, NODE_STRIDE, NODE_TYPE, type HeapSnapshot } from './heap-snapshot.js'
 
 export interface NodeClasses {
   /** Class id of each node ordinal. */
@@ -75,11 +75,11 @@ export class NodeClassifier {
 
   /** The class id of node `n`. */
   classOf (n: number): number {
-    const { meta, nodes, strings } = this.#snapshot
-    const at = n * meta.nodeFieldCount
-    const fixed = this.#byType[nodes[at + meta.nodeTypeOffset]!]!
+    const { nodes, strings } = this.#snapshot
+    const at = n * NODE_STRIDE
+    const fixed = this.#byType[nodes[at + NODE_TYPE]!]!
     if (fixed !== -1) return fixed
-    const nameIndex = nodes[at + meta.nodeNameOffset]!
+    const nameIndex = nodes[at + NODE_NAME]!
     if (this.#detached !== undefined && this.#detached[n] === DETACHED) {
       let id = this.#byDetachedName.get(nameIndex)
       if (id === undefined) {
@@ -120,8 +120,6 @@ function detachedNatives (snapshot: HeapSnapshot): Uint8Array | undefined {
   const { meta, nodes, edges, firstEdge, nodeCount } = snapshot
   if (meta.nodeDetachednessOffset === -1) return undefined
   snapshot.requireEdges('detached-node names')
-  const nfc = meta.nodeFieldCount
-  const efc = meta.edgeFieldCount
   const native = meta.nodeTypes.native
   const state = new Uint8Array(nodeCount)
   const visited = new Uint8Array(nodeCount)
@@ -129,12 +127,12 @@ function detachedNatives (snapshot: HeapSnapshot): Uint8Array | undefined {
   const visit = (n: number, value: number): void => {
     if (visited[n] === 1) return
     visited[n] = 1
-    if (nodes[n * nfc + meta.nodeTypeOffset] !== native) return
+    if (nodes[n * NODE_STRIDE + NODE_TYPE] !== native) return
     state[n] = value
     if (value === ATTACHED || value === DETACHED) queues[value]!.push(n)
   }
   for (let n = 0; n < nodeCount; n++) {
-    const known = nodes[n * nfc + meta.nodeDetachednessOffset]!
+    const known = nodes[n * NODE_STRIDE + NODE_DETACHEDNESS]!
     if (known !== 0) visit(n, known)
   }
   const { hidden, weak } = meta.edgeTypes
@@ -144,9 +142,10 @@ function detachedNatives (snapshot: HeapSnapshot): Uint8Array | undefined {
       const n = queue.pop()!
       if (state[n] !== value) continue
       for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {
-        const type = edges[e * efc + meta.edgeTypeOffset]
+        const packed = edges[e * EDGE_STRIDE + EDGE_TYPE_TO]!
+        const type = packed >>> EDGE_TYPE_SHIFT
         if (type === hidden || type === weak) continue
-        visit(edges[e * efc + meta.edgeToNodeOffset]!, value)
+        visit(packed & EDGE_TO_MASK, value)
       }
     }
   }

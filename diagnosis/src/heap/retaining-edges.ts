@@ -9,7 +9,7 @@
  *   so the value is attributed to the key, which is what frees it.
  * The rules follow devtools-frontend `HeapSnapshot.computeIsEssentialEdge`.
  */
-import type { HeapSnapshot } from './heap-snapshot.js'
+import { EDGE_NAME, EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_SHIFT, EDGE_TYPE_TO, type HeapSnapshot } from './heap-snapshot.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 
 const WEAK_MAP_EDGE = /^\d+ \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\)$/
@@ -30,7 +30,6 @@ export class EdgeSet {
 export function findRetainingEdges (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): EdgeSet {
   snapshot.requireEdges('retainer analysis')
   const { meta, edges, firstEdge, nodeCount, strings } = snapshot
-  const efc = meta.edgeFieldCount
   const { weak, shortcut, internal } = meta.edgeTypes
   const set = new EdgeSet(snapshot.edgeCount)
   // Per edge-name string: 0 not looked at yet, 1 not a WeakMap edge, 2 a WeakMap edge whose
@@ -42,13 +41,14 @@ export function findRetainingEdges (snapshot: HeapSnapshot, budget: ScanBudget =
   for (let n = 0; n < nodeCount; n++) {
     const end = firstEdge[n + 1]!
     for (let e = firstEdge[n]!; e < end; e++) {
-      const at = e * efc
-      const type = edges[at + meta.edgeTypeOffset]!
+      const at = e * EDGE_STRIDE
+      const packed = edges[at + EDGE_TYPE_TO]!
+      const type = packed >>> EDGE_TYPE_SHIFT
       if (type === weak) continue
       if (type === shortcut && n !== root) continue
-      if (edges[at + meta.edgeToNodeOffset] === n) continue
+      if ((packed & EDGE_TO_MASK) === n) continue
       if (type === internal) {
-        const name = edges[at + meta.edgeNameOrIndexOffset]!
+        const name = edges[at + EDGE_NAME]!
         if (nameKind[name] === 0) {
           const match = WEAK_MAP_EDGE.exec(strings.get(name))
           nameKind[name] = match === null ? 1 : 2

@@ -8,7 +8,7 @@
  * taken with internals exposed; so do we.
  * Source: devtools-frontend `JSHeapSnapshot.calculateShallowSizes`.
  */
-import type { HeapSnapshot } from './heap-snapshot.js'
+import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_SHIFT, EDGE_TYPE_TO, NODE_NAME, NODE_SELF_SIZE, NODE_STRIDE, NODE_TYPE, type HeapSnapshot } from './heap-snapshot.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 
 const UNVISITED = 0xffffffff
@@ -22,10 +22,8 @@ const SHARED = 0xfffffffe
 export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): Uint32Array {
   snapshot.requireEdges('shallow size attribution')
   const { meta, nodes, edges, firstEdge, nodeCount } = snapshot
-  const nfc = meta.nodeFieldCount
-  const efc = meta.edgeFieldCount
   const sizes = new Uint32Array(nodeCount)
-  for (let n = 0; n < nodeCount; n++) sizes[n] = nodes[n * nfc + meta.nodeSelfSizeOffset]!
+  for (let n = 0; n < nodeCount; n++) sizes[n] = nodes[n * NODE_STRIDE + NODE_SELF_SIZE]!
   if (!hasUserRoots(snapshot)) return sizes
 
   const t = meta.nodeTypes
@@ -36,9 +34,9 @@ export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudge
   const owner = new Uint32Array(nodeCount)
   let stack = new Uint32Array(Math.max(1024, nodeCount))
   let top = 0
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    const type = nodes[at + meta.nodeTypeOffset]!
-    const internal = type === t.hidden || type === t.array || (type === t.native && nodes[at + meta.nodeNameOffset] === externalStringData)
+  for (let n = 0, at = 0; n < nodeCount; n++, at += NODE_STRIDE) {
+    const type = nodes[at + NODE_TYPE]!
+    const internal = type === t.hidden || type === t.array || (type === t.native && nodes[at + NODE_NAME] === externalStringData)
     if (internal) {
       owner[n] = UNVISITED
     } else {
@@ -52,9 +50,9 @@ export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudge
     const own = owner[n]!
     const end = firstEdge[n + 1]!
     for (let e = firstEdge[n]!; e < end; e++) {
-      const at = e * efc
-      if (edges[at + meta.edgeTypeOffset] === weak) continue
-      const to = edges[at + meta.edgeToNodeOffset]!
+      const packed = edges[e * EDGE_STRIDE + EDGE_TYPE_TO]!
+      if (packed >>> EDGE_TYPE_SHIFT === weak) continue
+      const to = packed & EDGE_TO_MASK
       const current = owner[to]!
       if (current === to || current === own || current === SHARED) continue
       // A node is pushed at most twice: when it gets an owner and when it becomes shared.
@@ -77,7 +75,7 @@ export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudge
     const own = owner[n]!
     if (own === UNVISITED || own === SHARED || own === n) continue
     // Sizes moved onto the root or a synthetic node would help nobody.
-    if (own === snapshot.rootOrdinal || nodes[own * nfc + meta.nodeTypeOffset] === synthetic) continue
+    if (own === snapshot.rootOrdinal || nodes[own * NODE_STRIDE + NODE_TYPE] === synthetic) continue
     sizes[own] = sizes[own]! + sizes[n]!
     sizes[n] = 0
   }
@@ -96,10 +94,9 @@ function hasUserRoots (snapshot: HeapSnapshot): boolean {
 function findString (snapshot: HeapSnapshot, value: string): number {
   // Native node names are few; scan only the names of native nodes rather than all strings.
   const { meta, nodes, nodeCount } = snapshot
-  const nfc = meta.nodeFieldCount
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    if (nodes[at + meta.nodeTypeOffset] !== meta.nodeTypes.native) continue
-    const nameIndex = nodes[at + meta.nodeNameOffset]!
+  for (let n = 0, at = 0; n < nodeCount; n++, at += NODE_STRIDE) {
+    if (nodes[at + NODE_TYPE] !== meta.nodeTypes.native) continue
+    const nameIndex = nodes[at + NODE_NAME]!
     if (snapshot.strings.get(nameIndex) === value) return nameIndex
   }
   return -1

@@ -4,7 +4,7 @@
  * edges back from any node gives a shortest path from the GC roots — the chain a reader has
  * to cut to free it.
  */
-import type { HeapSnapshot } from './heap-snapshot.js'
+import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_TO, type HeapSnapshot } from './heap-snapshot.js'
 import type { EdgeSet } from './retaining-edges.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 
@@ -27,9 +27,7 @@ export function isReachable (paths: ShortestPaths, ordinal: number): boolean {
  * @throws {HeapBudgetExceededError} when the budget runs out
  */
 export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budget: ScanBudget = new ScanBudget()): ShortestPaths {
-  const { edges, firstEdge, meta, nodeCount } = snapshot
-  const efc = meta.edgeFieldCount
-  const toOff = meta.edgeToNodeOffset
+  const { edges, firstEdge, nodeCount } = snapshot
   const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE)
   const queue = new Uint32Array(nodeCount)
   const root = snapshot.rootOrdinal
@@ -42,7 +40,7 @@ export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budge
     const end = firstEdge[n + 1]!
     for (let e = firstEdge[n]!; e < end; e++) {
       if (!retaining.has(e)) continue
-      const to = edges[e * efc + toOff]!
+      const to = edges[e * EDGE_STRIDE + EDGE_TYPE_TO]! & EDGE_TO_MASK
       if (parentEdge[to] !== NO_EDGE || to === root) continue
       parentEdge[to] = e
       queue[tail++] = to

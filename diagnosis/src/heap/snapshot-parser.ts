@@ -17,8 +17,9 @@
  * `{"snapshot":{...},"nodes":[...],"edges":[...],"trace_function_infos":[...],
  * "trace_tree":[...],"samples":[...],"locations":[...],"strings":[...]}`.
  */
-import { HeapCorruptError, HeapNotASnapshotError, HeapTruncatedError } from './errors.js'
-import { HeapSnapshot, type HeapSnapshotArrays } from './heap-snapshot.js'
+import { HeapCorruptError, HeapNotASnapshotError, HeapTruncatedError, HeapUnsupportedMetaError } from './errors.js'
+import { EDGE_NAME, EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_SHIFT, EDGE_TYPE_TO, HeapSnapshot, NODE_NAME, NODE_STRIDE, type HeapSnapshotArrays } from './heap-snapshot.js'
+import { EdgeSink, NodeSink, type RecordSink } from './record-sinks.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 import { readSnapshotMeta, type HeapSnapshotMeta } from './snapshot-meta.js'
 import { StringTable } from './string-table.js'
@@ -70,6 +71,8 @@ const RBRACKET = 0x5d
 const ZERO = 0x30
 
 const MAX_KEY_BYTES = 256
+/** Records staged before they are handed to a sink: small enough to stay in cache. */
+const STAGED_RECORDS = 1 << 14
 /** The header is a few KB; a larger one means this is not a snapshot we understand. */
 const MAX_HEADER_BYTES = 1 << 20
 const UINT32_MAX = 0xffffffff
@@ -233,8 +236,11 @@ export class HeapSnapshotParser {
   #skipStarted = false
   #capture: ByteBuilder | undefined
 
-  // A list of non-negative integers.
+  // A list of non-negative integers: staged, then handed to a sink (nodes, edges) or kept.
   #numbers: Uint32Builder | undefined
+  #sink: RecordSink | undefined
+  #nodeSink: NodeSink | undefined
+  #edgeSink: EdgeSink | undefined
   readonly #numberState: NumberState = { n: 0, acc: 0, hasDigits: false, tokenEnded: false, want: WANT_OPEN }
   #want = WANT_OPEN
 
@@ -384,12 +390,12 @@ export class HeapSnapshotParser {
       throw new HeapTruncatedError({ source: this.#source, offset: this.#offset, inside: this.#where() })
     }
     const meta = this.#meta!
-    const nodes = this.#arrays.get('nodes')
-    const edges = this.#arrays.get('edges')
-    if (nodes === undefined || edges === undefined || this.#starts === undefined) {
+    const nodeSink = this.#nodeSink
+    if (nodeSink === undefined || !this.#seen.has('edges') || this.#starts === undefined) {
       const missing = ['nodes', 'edges', 'strings'].filter((k) => !this.#seen.has(k))
       this.#corrupt(`missing ${missing.join(', ')}`, 0)
     }
+    nodeSink.firstEdge[meta.nodeCount] = nodeSink.edgeTotal
     // The text buffer grew by doubling: give back the unused part when it is large.
     const text = this.#text!
     const bytes = text.bytes.length > text.length * 1.25 ? text.bytes.slice(0, text.length) : text.bytes.subarray(0, text.length)
@@ -398,8 +404,9 @@ export class HeapSnapshotParser {
     return indexSnapshot({
       source: this.#source,
       meta,
-      nodes,
-      edges,
+      nodes: nodeSink.nodes,
+      edges: this.#edgeSink?.edges ?? new Uint32Array(0),
+      firstEdge: nodeSink.firstEdge,
       strings,
       locations: this.#arrays.get('locations') ?? new Uint32Array(0),
       inputBytes: this.#offset,
@@ -439,13 +446,13 @@ export class HeapSnapshotParser {
       this.#capture = new ByteBuilder(4096)
       this.#state = ST_SKIP
     } else if (key === 'edges' && !this.#withEdges) {
-      this.#arrays.set(key, new Uint32Array(0))
       this.#state = ST_SKIP_NUMBERS
     } else if (NUMBER_KEYS.has(key)) {
       if (this.#meta === undefined) this.#corrupt(`"${key}" comes before the "snapshot" header`, 0)
       const meta = this.#meta
-      const expected = key === 'nodes' ? meta.nodeCount * meta.nodeFieldCount : key === 'edges' ? meta.edgeCount * meta.edgeFieldCount : -1
-      this.#numbers = new Uint32Builder(Math.max(expected, 0), expected >= 0)
+      this.#sink = key === 'nodes' ? (this.#nodeSink = new NodeSink(meta)) : key === 'edges' ? (this.#edgeSink = new EdgeSink(meta)) : undefined
+      // Sinks take whole records: the staging area holds a multiple of the record size.
+      this.#numbers = this.#sink === undefined ? new Uint32Builder(1024, false) : new Uint32Builder(this.#sink.fields * STAGED_RECORDS, true)
       Object.assign(this.#numberState, { n: 0, acc: 0, hasDigits: false, tokenEnded: false, want: WANT_OPEN })
       this.#state = ST_NUMBERS
     } else if (key === 'strings') {
@@ -506,7 +513,11 @@ export class HeapSnapshotParser {
       this.#corruptWithCause('the "snapshot" header is not valid JSON', i, err)
     }
     if (header === null || typeof header !== 'object' || Array.isArray(header)) this.#notSnapshot('"snapshot" is not an object', i)
-    this.#meta = readSnapshotMeta(header, this.#source)
+    const meta = readSnapshotMeta(header, this.#source)
+    // The model packs an edge's type and target in 32 bits (heap-snapshot.ts).
+    if (meta.nodeCount > EDGE_TO_MASK) throw new HeapUnsupportedMetaError({ source: this.#source, problem: `${meta.nodeCount} nodes, more than the ${EDGE_TO_MASK} this analysis can address` })
+    if (meta.edgeTypeNames.length > 1 << (32 - EDGE_TYPE_SHIFT)) throw new HeapUnsupportedMetaError({ source: this.#source, problem: `${meta.edgeTypeNames.length} edge types, more than ${1 << (32 - EDGE_TYPE_SHIFT)}` })
+    this.#meta = meta
     this.#capture = undefined
   }
 
@@ -552,7 +563,7 @@ export class HeapSnapshotParser {
       const c = chunk[i]!
       if ((c === COMMA || c === RBRACKET) && st.hasDigits) {
         if (st.acc > UINT32_MAX) this.#corrupt(`number out of range in "${this.#key}"`, i)
-        if (builder.length === builder.values.length && !builder.grow()) this.#corrupt(`"${this.#key}" has more values than the header announces (${builder.values.length})`, i)
+        if (builder.length === builder.values.length) this.#makeRoom(i)
         builder.values[builder.length++] = st.acc
         st.acc = 0
         st.hasDigits = false
@@ -571,14 +582,33 @@ export class HeapSnapshotParser {
     }
   }
 
+  /** The staging area is full: hand its records to the sink, or grow it for a kept list. */
+  #makeRoom (i: number): void {
+    const builder = this.#numbers!
+    if (this.#sink === undefined) {
+      builder.grow()
+      return
+    }
+    const problem = this.#sink.consume(builder.values, builder.length)
+    if (problem !== undefined) this.#corrupt(problem, i)
+    builder.length = 0
+  }
+
   #closeNumbers (i: number): number {
     const builder = this.#numbers!
     const key = this.#key
-    const n = builder.length
-    const expected = key === 'nodes' ? this.#meta!.nodeCount * this.#meta!.nodeFieldCount : key === 'edges' ? this.#meta!.edgeCount * this.#meta!.edgeFieldCount : -1
-    if (expected >= 0 && n !== expected) this.#corrupt(`"${key}" has ${n} values, the header announces ${expected}`, i - 1)
-    this.#arrays.set(key, builder.result())
+    const sink = this.#sink
+    if (sink === undefined) {
+      this.#arrays.set(key, builder.result())
+    } else {
+      const values = sink.records * sink.fields + builder.length
+      const whole = builder.length - builder.length % sink.fields
+      const problem = sink.consume(builder.values, whole)
+      if (problem !== undefined) this.#corrupt(problem, i - 1)
+      if (whole !== builder.length || sink.records !== sink.expected) this.#corrupt(`"${key}" has ${values} values, the header announces ${sink.expected * sink.fields}`, i - 1)
+    }
     this.#numbers = undefined
+    this.#sink = undefined
     this.#state = ST_AFTER_VALUE
     return i
   }
@@ -644,46 +674,28 @@ export class HeapSnapshotParser {
  * must add up to the edge total, every edge must point at a node, every name at a string.
  * Converts `to_node` and `object_index` from V8's array offsets to ordinals on the way.
  */
-function indexSnapshot (parts: Omit<HeapSnapshotArrays, 'firstEdge'>, budget: ScanBudget): HeapSnapshot {
-  const { source, meta, nodes, edges, strings, locations, inputBytes, hasEdges } = parts
+function indexSnapshot (parts: HeapSnapshotArrays, budget: ScanBudget): HeapSnapshot {
+  const { source, meta, nodes, edges, firstEdge, strings, locations, inputBytes, hasEdges } = parts
   const corrupt = (problem: string): never => { throw new HeapCorruptError({ source, offset: inputBytes, problem }) }
-  const nfc = meta.nodeFieldCount
-  const efc = meta.edgeFieldCount
   const nodeCount = meta.nodeCount
-  const edgeCount = meta.edgeCount
   const stringCount = strings.length
-  const nodeTypeCount = meta.nodeTypeNames.length
-  const edgeTypeCount = meta.edgeTypeNames.length
   if (nodeCount === 0) corrupt('the snapshot has no nodes')
-
-  const firstEdge = new Uint32Array(nodeCount + 1)
-  let total = 0
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    firstEdge[n] = total
-    total += nodes[at + meta.nodeEdgeCountOffset]!
-    if (nodes[at + meta.nodeTypeOffset]! >= nodeTypeCount) corrupt(`node ${n} has unknown type ${nodes[at + meta.nodeTypeOffset]}`)
-    if (nodes[at + meta.nodeNameOffset]! >= stringCount) corrupt(`node ${n} names string ${nodes[at + meta.nodeNameOffset]}, there are ${stringCount}`)
-    if ((n & (BUDGET_STRIDE - 1)) === 0) budget.spend('index nodes', BUDGET_STRIDE)
+  if (firstEdge[nodeCount] !== meta.edgeCount) corrupt(`node edge counts add up to ${firstEdge[nodeCount]}, the header announces ${meta.edgeCount} edges`)
+  for (let n = 0, at = NODE_NAME; n < nodeCount; n++, at += NODE_STRIDE) {
+    if (nodes[at]! >= stringCount) corrupt(`node ${n} names string ${nodes[at]}, there are ${stringCount}`)
   }
-  firstEdge[nodeCount] = total
-  if (total !== edgeCount) corrupt(`node edge counts add up to ${total}, the header announces ${edgeCount} edges`)
-
-  const typeOff = meta.edgeTypeOffset
-  const nameOff = meta.edgeNameOrIndexOffset
-  const toOff = meta.edgeToNodeOffset
-  const element = meta.edgeTypes.element
-  const hidden = meta.edgeTypes.hidden
-  for (let e = 0, at = 0; hasEdges && e < edgeCount; e++, at += efc) {
-    const type = edges[at + typeOff]!
-    if (type >= edgeTypeCount) corrupt(`edge ${e} has unknown type ${type}`)
-    if (type !== element && type !== hidden && edges[at + nameOff]! >= stringCount) corrupt(`edge ${e} names string ${edges[at + nameOff]}, there are ${stringCount}`)
-    const to = edges[at + toOff]!
-    const ordinal = to / nfc
-    if (ordinal >= nodeCount || to % nfc !== 0) corrupt(`edge ${e} points at node offset ${to}, outside the ${nodeCount} nodes`)
-    edges[at + toOff] = ordinal
-    if ((e & (BUDGET_STRIDE - 1)) === 0) budget.spend('index edges', BUDGET_STRIDE)
+  budget.spend('index nodes', nodeCount)
+  // Names that are string ids must point into the strings (known only now); element and
+  // hidden edges carry an index instead. One compare per edge for the common case.
+  const { element, hidden } = meta.edgeTypes
+  const edgeCount = hasEdges ? meta.edgeCount : 0
+  for (let e = 0, at = 0; e < edgeCount; e++, at += EDGE_STRIDE) {
+    if (edges[at + EDGE_NAME]! < stringCount) continue
+    const type = edges[at + EDGE_TYPE_TO]! >>> EDGE_TYPE_SHIFT
+    if (type !== element && type !== hidden) corrupt(`edge ${e} names string ${edges[at + EDGE_NAME]}, there are ${stringCount}`)
   }
-
+  budget.spend('index edges', edgeCount)
+  const nfc = meta.nodeFieldCount
   const lfc = meta.locationFieldCount
   const objOff = meta.locationObjectIndexOffset
   if (lfc > 0 && objOff >= 0) {
@@ -694,7 +706,7 @@ function indexSnapshot (parts: Omit<HeapSnapshotArrays, 'firstEdge'>, budget: Sc
       locations[at] = index / nfc
     }
   }
-  return new HeapSnapshot({ source, meta, nodes, edges, strings, locations, firstEdge, inputBytes, hasEdges })
+  return new HeapSnapshot(parts)
 }
 
 /**

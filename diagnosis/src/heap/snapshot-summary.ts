@@ -15,7 +15,7 @@
  * counter or from addresses, which do not order anything. Only odd ids are used for ordering.
  * Source: V8 src/profiler/heap-snapshot-generator.{h,cc}.
  */
-import type { HeapSnapshot } from './heap-snapshot.js'
+import { NODE_ID, NODE_SELF_SIZE, NODE_STRIDE, NODE_TYPE, type HeapSnapshot } from './heap-snapshot.js'
 import { classifyNodes, NodeClassifier, type ClassifyOptions, type NodeClasses } from './node-classes.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
 import { attributeShallowSizes } from './shallow-sizes.js'
@@ -118,16 +118,14 @@ export function nodeSignature (snapshot: HeapSnapshot, ordinal: number): number 
  */
 export function summarizeHeapSnapshot (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget(), classes?: NodeClasses): HeapSnapshotSummary {
   const { meta, nodes, nodeCount } = snapshot
-  const nfc = meta.nodeFieldCount
   let totalSize = 0
   let maxObjectId = 0
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    totalSize += nodes[at + meta.nodeSelfSizeOffset]!
-    const id = nodes[at + meta.nodeIdOffset]!
-    if ((id & 1) === 1 && id > maxObjectId && isHeapObjectType(snapshot, nodes[at + meta.nodeTypeOffset]!)) maxObjectId = id
+  for (let n = 0, at = 0; n < nodeCount; n++, at += NODE_STRIDE) {
+    totalSize += nodes[at + NODE_SELF_SIZE]!
+    const id = nodes[at + NODE_ID]!
+    if ((id & 1) === 1 && id > maxObjectId && isHeapObjectType(snapshot, nodes[at + NODE_TYPE]!)) maxObjectId = id
   }
-  const sizeOffset = meta.nodeSelfSizeOffset
-  const sizeOf = (n: number): number => nodes[n * nfc + sizeOffset]!
+  const sizeOf = (n: number): number => nodes[n * NODE_STRIDE + NODE_SELF_SIZE]!
   // Without precomputed classes, classes are named on the fly: no per-node array is built.
   const classifier = classes === undefined ? new NodeClassifier(snapshot) : undefined
   const totals = classifier === undefined
@@ -145,14 +143,13 @@ export function summarizeHeapSnapshot (snapshot: HeapSnapshot, budget: ScanBudge
 }
 
 function sampleIds (snapshot: HeapSnapshot): IdSample {
-  const { meta, nodes, nodeCount } = snapshot
-  const nfc = meta.nodeFieldCount
+  const { nodes, nodeCount } = snapshot
   const bits = Math.max(0, Math.floor(Math.log2(nodeCount / SAMPLE_TARGET)))
   const ids: number[] = []
   const signatures: number[] = []
-  for (let n = 0, at = 0; n < nodeCount; n++, at += nfc) {
-    const id = nodes[at + meta.nodeIdOffset]!
-    if ((id & 1) === 0 || !isHeapObjectType(snapshot, nodes[at + meta.nodeTypeOffset]!)) continue
+  for (let n = 0, at = 0; n < nodeCount; n++, at += NODE_STRIDE) {
+    const id = nodes[at + NODE_ID]!
+    if ((id & 1) === 0 || !isHeapObjectType(snapshot, nodes[at + NODE_TYPE]!)) continue
     if (bits > 0 && idHash(id) >>> (32 - bits) !== 0) continue
     ids.push(id)
     signatures.push(nodeSignature(snapshot, n))
