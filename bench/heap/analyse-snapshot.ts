@@ -21,5 +21,6 @@ process.stdout.write(`${JSON.stringify({
   edges: snapshot.edgeCount,
   classes: result.classes.length,
   verdict: result.verdict,
-  ms: { parse: Math.round(t1 - t0), analysis: Math.round(t2 - t1) }
+  ms: { parse: Math.round(t1 - t0), analysis: Math.round(t2 - t1) },
+  maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024)
 })}\n`)
