@@ -49,6 +49,7 @@ export async function runDiff (argv: readonly string[], io: DiffIo): Promise<num
         proportionality: o.proportionality
       },
       budget: new ScanBudget({ maxMs: o.timeout * 1000, now: io.now }),
+      maxMs: o.timeout * 1000,
       now: io.now,
       onProgress: progress
     })

@@ -23,6 +23,7 @@ import { checkSameProcess } from './process-check.js'
 import { renderRetainerPath } from './retainer-path.js'
 import { findRetainingEdges } from './retaining-edges.js'
 import { ScanBudget } from './scan-budget.js'
+import { ScratchArrays } from './scratch-arrays.js'
 import { isReachable, pathEdges, shortestPaths, type ShortestPaths } from './shortest-paths.js'
 import { classifyNodes } from './node-classes.js'
 import { attributeShallowSizes } from './shallow-sizes.js'
@@ -84,11 +85,12 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
 
   // The graph work comes first and in this order to keep the peak low: the dominator tree's
   // scratch arrays are gone before the path search and the class table allocate theirs.
-  const sizes = input.finalFacts?.sizes ?? attributeShallowSizes(final, budget)
+  const scratch = new ScratchArrays(final.nodeCount)
+  const sizes = input.finalFacts?.sizes ?? attributeShallowSizes(final, budget, scratch)
   const retaining = findRetainingEdges(final, budget)
-  const dominators = computeDominators(final, retaining, sizes, budget)
-  const paths = shortestPaths(final, retaining, budget)
-  const facts: NodeFacts = input.finalFacts ?? { classes: classifyNodes(final), sizes }
+  const dominators = computeDominators(final, retaining, sizes, budget, scratch)
+  const paths = shortestPaths(final, retaining, budget, scratch)
+  const facts: NodeFacts = input.finalFacts ?? { classes: classifyNodes(final, { scratch }), sizes }
   const finalSummary = summarizeHeapSnapshot(final, budget, facts.classes)
 
   // 1. Same process, in order.
@@ -128,7 +130,7 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
   const userFirst = (c: number): number => Number(names[c]!.startsWith('('))
   candidates.sort((a, b) => SEVERITY[a.verdict] - SEVERITY[b.verdict] || survivors.newAlive[b.classId]!.selfSize - survivors.newAlive[a.classId]!.selfSize)
   const ranked = candidates.slice(0, Math.max(thresholds.topSuspects, RANKED_BY_RETAINED))
-  const retainedByGroup = groupRetainedSizes(final, facts, dominators, bounds[0]!, ranked.map((s) => s.classId))
+  const retainedByGroup = groupRetainedSizes(final, facts, dominators, bounds[0]!, ranked.map((s) => s.classId), scratch)
   const retainedOf = new Map(ranked.map((s, g) => [s.classId, retainedByGroup.groups[g]!]))
   ranked.sort((a, b) =>
     SEVERITY[a.verdict] - SEVERITY[b.verdict] ||
@@ -267,7 +269,7 @@ function isNewObject (final: HeapSnapshot, n: number, baselineMax: number): bool
  * dominated by another member of the same group are not counted twice. One sweep in DFS
  * preorder carries, per node, a bit mask of the groups found among its dominators.
  */
-function groupRetainedSizes (final: HeapSnapshot, facts: NodeFacts, dominators: Dominators, baselineMax: number, classIds: readonly number[]): { groups: number[], all: number } {
+function groupRetainedSizes (final: HeapSnapshot, facts: NodeFacts, dominators: Dominators, baselineMax: number, classIds: readonly number[], scratch: ScratchArrays): { groups: number[], all: number } {
   const groups = new Array<number>(classIds.length).fill(0)
   let all = 0
   const names = facts.classes.names
@@ -283,7 +285,7 @@ function groupRetainedSizes (final: HeapSnapshot, facts: NodeFacts, dominators: 
       const g = groupOfClass[c]!
       return (g === -1 ? 0 : 1 << g) | (internal[c] === true ? 0 : ANY)
     }
-    const mask = new Uint32Array(final.nodeCount)
+    const mask = scratch.take()
     const { preorder, idom, retained } = dominators
     for (let i = 1; i < preorder.length; i++) {
       const n = preorder[i]!
@@ -295,6 +297,7 @@ function groupRetainedSizes (final: HeapSnapshot, facts: NodeFacts, dominators: 
       if (g !== -1 && (mask[n]! & (1 << g)) === 0) groups[start + g] = groups[start + g]! + retained[n]!
       if (start === 0 && (own & ANY) !== 0 && (mask[n]! & ANY) === 0) all += retained[n]!
     }
+    scratch.give(mask)
   }
   return { groups, all }
 }

@@ -16,6 +16,7 @@
 import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_TO, type HeapSnapshot } from './heap-snapshot.js'
 import type { EdgeSet } from './retaining-edges.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
+import { ScratchArrays } from './scratch-arrays.js'
 
 export interface Dominators {
   /** Immediate dominator of each node ordinal; the root and unreachable nodes map to the root. */
@@ -29,18 +30,19 @@ export interface Dominators {
 /**
  * Computes immediate dominators and retained sizes.
  * @param sizes - self size per node ordinal (attributed sizes, see shallow-sizes.ts)
+ * @param scratch - where node-sized arrays come from and temporary ones go back to
  * @throws {HeapBudgetExceededError} when the budget runs out
  */
-export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, sizes: Uint32Array, budget: ScanBudget = new ScanBudget()): Dominators {
+export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, sizes: Uint32Array, budget: ScanBudget = new ScanBudget(), scratch = new ScratchArrays(snapshot.nodeCount)): Dominators {
   // Memory matters more than elegance here (tens of millions of nodes): arrays are borrowed
   // for a second purpose when their first one is over, and released as early as possible.
   const { nodeCount } = snapshot
-  const vertex = new Uint32Array(nodeCount + 1)
-  const parentByNum = new Uint32Array(nodeCount + 1)
-  const semiByNum = new Uint32Array(nodeCount + 1)
-  const labelByNum = new Uint32Array(nodeCount + 1)
-  const ancestorByNum = new Uint32Array(nodeCount + 1)
-  const numOf = new Uint32Array(nodeCount)
+  const vertex = scratch.take()
+  const parentByNum = scratch.take()
+  const semiByNum = scratch.take()
+  const labelByNum = scratch.take()
+  const ancestorByNum = scratch.take()
+  const numOf = scratch.take()
   // The DFS borrows label and ancestor as its explicit stack.
   const count = depthFirst(snapshot, retaining, numOf, vertex, parentByNum, labelByNum, ancestorByNum, budget)
   let predecessors: Predecessors | undefined = predecessorsByNum(snapshot, retaining, numOf, count, budget)
@@ -71,9 +73,11 @@ export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, s
   const { predStart, preds } = predecessors
   let steps = 0
   for (let w = count; w >= 2; w--) {
-    let semi = semiByNum[w]!
+    const start = predStart[w]!
     const end = predStart[w + 1]!
-    for (let p = predStart[w]!; p < end; p++) {
+    // An empty list means a single predecessor, the DFS parent (see predecessorsByNum).
+    let semi = start === end ? parentByNum[w]! : semiByNum[w]!
+    for (let p = start; p < end; p++) {
       const u = evaluate(preds[p]!)
       if (semiByNum[u]! < semi) semi = semiByNum[u]!
     }
@@ -115,6 +119,7 @@ export function computeDominators (snapshot: HeapSnapshot, retaining: EdgeSet, s
     idom[n] = root
     retained[root] = retained[root]! + retained[n]!
   }
+  scratch.give(parentByNum, semiByNum, ancestorByNum, numOf)
   return { idom, retained, preorder: vertex.subarray(1, count + 1) }
 }
 
@@ -176,7 +181,7 @@ function depthFirst (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Ar
 function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: Uint32Array, count: number, budget: ScanBudget): Predecessors {
   const { edges, firstEdge, nodeCount } = snapshot
   const predStart = new Uint32Array(count + 2)
-  let total = 0
+  let edgesSeen = 0
   for (let n = 0; n < nodeCount; n++) {
     if (numOf[n] === 0) continue
     const end = firstEdge[n + 1]!
@@ -185,12 +190,23 @@ function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: U
       const w = numOf[edges[e * EDGE_STRIDE + EDGE_TYPE_TO]! & EDGE_TO_MASK]!
       if (w === 0) continue
       predStart[w]!++
-      total++
+      edgesSeen++
     }
   }
-  budget.spend('dominators (predecessors)', total + nodeCount)
-  // predStart[w] = end of w's range; decremented to its start while filling.
-  for (let w = 1; w <= count; w++) predStart[w] = predStart[w]! + predStart[w - 1]!
+  budget.spend('dominators (predecessors)', edgesSeen + nodeCount)
+  // A node with a single predecessor needs no list: that predecessor is its DFS parent, which
+  // is then its semidominator and its immediate dominator. Most heap objects have one holder,
+  // so this leaves out most of the list. predStart[w] = end of w's range, decremented to its
+  // start while filling.
+  const listed = new Uint8Array(count + 1)
+  let total = 0
+  for (let w = 1; w <= count; w++) {
+    if (predStart[w]! > 1) {
+      listed[w] = 1
+      total += predStart[w]!
+    }
+    predStart[w] = total
+  }
   predStart[count + 1] = total
   const preds = new Uint32Array(total)
   for (let n = 0; n < nodeCount; n++) {
@@ -200,7 +216,7 @@ function predecessorsByNum (snapshot: HeapSnapshot, retaining: EdgeSet, numOf: U
     for (let e = firstEdge[n]!; e < end; e++) {
       if (!retaining.has(e)) continue
       const w = numOf[edges[e * EDGE_STRIDE + EDGE_TYPE_TO]! & EDGE_TO_MASK]!
-      if (w === 0) continue
+      if (listed[w] === 0) continue
       preds[--predStart[w]!] = v
     }
   }

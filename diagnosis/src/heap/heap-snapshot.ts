@@ -45,7 +45,7 @@ export interface HeapSnapshotArrays {
   firstEdge: Uint32Array
   /** Bytes of input the snapshot was parsed from. */
   inputBytes: number
-  /** False for a light read: `edges` is empty, `firstEdge` still says how many each node had. */
+  /** False for a light read: `edges` and `firstEdge` are empty. */
   hasEdges: boolean
 }
 

@@ -13,6 +13,7 @@
  * as `Object`: the retainer paths say which property holds them.
  * Source: devtools-frontend `HeapSnapshot.calculateObjectNames` and `propagateDOMState`.
  */
+import type { ScratchArrays } from './scratch-arrays.js'
 import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_SHIFT, EDGE_TYPE_TO, NODE_DETACHEDNESS, NODE_NAME, NODE_STRIDE, NODE_TYPE, type HeapSnapshot } from './heap-snapshot.js'
 
 export interface NodeClasses {
@@ -29,6 +30,8 @@ export interface ClassifyOptions {
    * comparison names classes without it everywhere.
    */
   detachedNames?: boolean
+  /** Where the per-node array comes from. */
+  scratch?: ScratchArrays
 }
 
 /**
@@ -37,7 +40,7 @@ export interface ClassifyOptions {
  */
 export function classifyNodes (snapshot: HeapSnapshot, options: ClassifyOptions = {}): NodeClasses {
   const classifier = new NodeClassifier(snapshot, options.detachedNames === true ? detachedNatives(snapshot) : undefined)
-  const classOf = new Uint32Array(snapshot.nodeCount)
+  const classOf = options.scratch?.take().subarray(0, snapshot.nodeCount) ?? new Uint32Array(snapshot.nodeCount)
   for (let n = 0; n < snapshot.nodeCount; n++) classOf[n] = classifier.classOf(n)
   return { classOf, names: classifier.names }
 }

@@ -22,17 +22,20 @@ export class NodeSink implements RecordSink {
   readonly expected: number
   records = 0
   readonly nodes: Uint32Array
-  /** Filled as nodes arrive; `firstEdge[nodeCount]` is set by `edgeTotal` at the end. */
+  /**
+   * Filled as nodes arrive; `firstEdge[nodeCount]` is set by `edgeTotal` at the end. Empty
+   * for a light read, which has no edges to index.
+   */
   readonly firstEdge: Uint32Array
   edgeTotal = 0
   readonly #meta: HeapSnapshotMeta
 
-  constructor (meta: HeapSnapshotMeta) {
+  constructor (meta: HeapSnapshotMeta, withEdges: boolean) {
     this.#meta = meta
     this.fields = meta.nodeFieldCount
     this.expected = meta.nodeCount
     this.nodes = new Uint32Array(meta.nodeCount * NODE_STRIDE)
-    this.firstEdge = new Uint32Array(meta.nodeCount + 1)
+    this.firstEdge = new Uint32Array(withEdges ? meta.nodeCount + 1 : 0)
   }
 
   consume (values: Uint32Array, count: number): string | undefined {
@@ -49,6 +52,7 @@ export class NodeSink implements RecordSink {
     const edgeCountOff = m.nodeEdgeCountOffset
     const detachedness = m.nodeDetachednessOffset
     const { nodes, firstEdge } = this
+    const indexEdges = firstEdge.length > 0
     let r = this.records
     let total = this.edgeTotal
     for (let i = 0; i < count; i += fields, r++) {
@@ -61,7 +65,7 @@ export class NodeSink implements RecordSink {
       nodes[at + NODE_ID] = values[i + idOff]!
       nodes[at + NODE_SELF_SIZE] = values[i + sizeOff]!
       nodes[at + NODE_DETACHEDNESS] = detachedness === -1 ? 0 : values[i + detachedness]!
-      firstEdge[r] = total
+      if (indexEdges) firstEdge[r] = total
       total += values[i + edgeCountOff]!
     }
     this.records = r

@@ -10,6 +10,7 @@
  */
 import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_SHIFT, EDGE_TYPE_TO, NODE_NAME, NODE_SELF_SIZE, NODE_STRIDE, NODE_TYPE, type HeapSnapshot } from './heap-snapshot.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
+import { ScratchArrays } from './scratch-arrays.js'
 
 const UNVISITED = 0xffffffff
 const SHARED = 0xfffffffe
@@ -19,10 +20,10 @@ const SHARED = 0xfffffffe
  * @throws {HeapBudgetExceededError} when the budget runs out
  * @throws {HeapInvalidOptionsError} when the snapshot was read without edges
  */
-export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget()): Uint32Array {
+export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudget = new ScanBudget(), scratch = new ScratchArrays(snapshot.nodeCount)): Uint32Array {
   snapshot.requireEdges('shallow size attribution')
   const { meta, nodes, edges, firstEdge, nodeCount } = snapshot
-  const sizes = new Uint32Array(nodeCount)
+  const sizes = scratch.take().subarray(0, nodeCount)
   for (let n = 0; n < nodeCount; n++) sizes[n] = nodes[n * NODE_STRIDE + NODE_SELF_SIZE]!
   if (!hasUserRoots(snapshot)) return sizes
 
@@ -31,8 +32,8 @@ export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudge
   const externalStringData = findString(snapshot, 'system / ExternalStringData')
   // owner[n]: the node n's size goes to, or UNVISITED/SHARED. Nodes that own themselves are
   // the starting points; ownership flows from them along strong edges into internal nodes.
-  const owner = new Uint32Array(nodeCount)
-  let stack = new Uint32Array(Math.max(1024, nodeCount))
+  const owner = scratch.take()
+  let stack = scratch.take()
   let top = 0
   for (let n = 0, at = 0; n < nodeCount; n++, at += NODE_STRIDE) {
     const type = nodes[at + NODE_TYPE]!
@@ -70,6 +71,7 @@ export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudge
       steps = 0
     }
   }
+  scratch.give(stack)
   const synthetic = t.synthetic
   for (let n = 0; n < nodeCount; n++) {
     const own = owner[n]!
@@ -79,6 +81,7 @@ export function attributeShallowSizes (snapshot: HeapSnapshot, budget: ScanBudge
     sizes[own] = sizes[own]! + sizes[n]!
     sizes[n] = 0
   }
+  scratch.give(owner)
   return sizes
 }
 

@@ -7,6 +7,7 @@
 import { EDGE_STRIDE, EDGE_TO_MASK, EDGE_TYPE_TO, type HeapSnapshot } from './heap-snapshot.js'
 import type { EdgeSet } from './retaining-edges.js'
 import { BUDGET_STRIDE, ScanBudget } from './scan-budget.js'
+import { ScratchArrays } from './scratch-arrays.js'
 
 /** `parentEdge` value of the root and of unreachable nodes. */
 export const NO_EDGE = 0xffffffff
@@ -26,10 +27,10 @@ export function isReachable (paths: ShortestPaths, ordinal: number): boolean {
  * Runs the breadth-first search.
  * @throws {HeapBudgetExceededError} when the budget runs out
  */
-export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budget: ScanBudget = new ScanBudget()): ShortestPaths {
+export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budget: ScanBudget = new ScanBudget(), scratch = new ScratchArrays(snapshot.nodeCount)): ShortestPaths {
   const { edges, firstEdge, nodeCount } = snapshot
-  const parentEdge = new Uint32Array(nodeCount).fill(NO_EDGE)
-  const queue = new Uint32Array(nodeCount)
+  const parentEdge = scratch.take(NO_EDGE).subarray(0, nodeCount)
+  const queue = scratch.take()
   const root = snapshot.rootOrdinal
   queue[0] = root
   let head = 0
@@ -51,6 +52,7 @@ export function shortestPaths (snapshot: HeapSnapshot, retaining: EdgeSet, budge
       steps = 0
     }
   }
+  scratch.give(queue)
   return { parentEdge, rootOrdinal: root }
 }
 

@@ -395,7 +395,8 @@ export class HeapSnapshotParser {
       const missing = ['nodes', 'edges', 'strings'].filter((k) => !this.#seen.has(k))
       this.#corrupt(`missing ${missing.join(', ')}`, 0)
     }
-    nodeSink.firstEdge[meta.nodeCount] = nodeSink.edgeTotal
+    if (nodeSink.edgeTotal !== meta.edgeCount) this.#corrupt(`node edge counts add up to ${nodeSink.edgeTotal}, the header announces ${meta.edgeCount} edges`, 0)
+    if (this.#withEdges) nodeSink.firstEdge[meta.nodeCount] = nodeSink.edgeTotal
     // The text buffer grew by doubling: give back the unused part when it is large.
     const text = this.#text!
     const bytes = text.bytes.length > text.length * 1.25 ? text.bytes.slice(0, text.length) : text.bytes.subarray(0, text.length)
@@ -450,7 +451,7 @@ export class HeapSnapshotParser {
     } else if (NUMBER_KEYS.has(key)) {
       if (this.#meta === undefined) this.#corrupt(`"${key}" comes before the "snapshot" header`, 0)
       const meta = this.#meta
-      this.#sink = key === 'nodes' ? (this.#nodeSink = new NodeSink(meta)) : key === 'edges' ? (this.#edgeSink = new EdgeSink(meta)) : undefined
+      this.#sink = key === 'nodes' ? (this.#nodeSink = new NodeSink(meta, this.#withEdges)) : key === 'edges' ? (this.#edgeSink = new EdgeSink(meta)) : undefined
       // Sinks take whole records: the staging area holds a multiple of the record size.
       this.#numbers = this.#sink === undefined ? new Uint32Builder(1024, false) : new Uint32Builder(this.#sink.fields * STAGED_RECORDS, true)
       Object.assign(this.#numberState, { n: 0, acc: 0, hasDigits: false, tokenEnded: false, want: WANT_OPEN })
@@ -675,12 +676,11 @@ export class HeapSnapshotParser {
  * Converts `to_node` and `object_index` from V8's array offsets to ordinals on the way.
  */
 function indexSnapshot (parts: HeapSnapshotArrays, budget: ScanBudget): HeapSnapshot {
-  const { source, meta, nodes, edges, firstEdge, strings, locations, inputBytes, hasEdges } = parts
+  const { source, meta, nodes, edges, strings, locations, inputBytes, hasEdges } = parts
   const corrupt = (problem: string): never => { throw new HeapCorruptError({ source, offset: inputBytes, problem }) }
   const nodeCount = meta.nodeCount
   const stringCount = strings.length
   if (nodeCount === 0) corrupt('the snapshot has no nodes')
-  if (firstEdge[nodeCount] !== meta.edgeCount) corrupt(`node edge counts add up to ${firstEdge[nodeCount]}, the header announces ${meta.edgeCount} edges`)
   for (let n = 0, at = NODE_NAME; n < nodeCount; n++, at += NODE_STRIDE) {
     if (nodes[at]! >= stringCount) corrupt(`node ${n} names string ${nodes[at]}, there are ${stringCount}`)
   }
