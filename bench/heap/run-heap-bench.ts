@@ -2,8 +2,9 @@
  * Heap benchmark: soakwatch vs memlab on the same generated snapshots, in the same run.
  *
  *   npm run build && (cd bench/heap && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts)
- *   node dist/bench/heap/run-heap-bench.js [--sizes 50,200,500] [--set 500] [--clients 20000]
+ *   npm run bench:heap -- [--sizes 50,200,500] [--set 500] [--clients 20000]
  *        [--repeat 3] [--with-1gb] [--no-doc]
+ *   node dist/bench/heap/run-heap-bench.js --render-only   (docs/benchmarks.md from results.json)
  *
  * Measures, per input, wall time and peak RSS of a child process (GNU time's %e and %M, or
  * /proc VmHWM polling without it):
@@ -39,7 +40,8 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '20000' },
     repeat: { type: 'string', default: '3' },
     'with-1gb': { type: 'boolean', default: false },
-    'no-doc': { type: 'boolean', default: false }
+    'no-doc': { type: 'boolean', default: false },
+    'render-only': { type: 'boolean', default: false }
   }
 })
 const repeat = Number(args.repeat)
@@ -98,6 +100,13 @@ const median = (xs: number[]): number => {
 }
 
 async function main (): Promise<void> {
+  if (args['render-only']) {
+    const saved = JSON.parse(await readFile(join(WORK, 'results.json'), 'utf8')) as { env: Record<string, unknown>, rows: Row[] }
+    const section = render(saved.env, saved.rows)
+    process.stdout.write(section)
+    await updateDoc(section)
+    return
+  }
   await mkdir(WORK, { recursive: true })
   const memlab = existsSync(MEMLAB)
   if (!memlab) process.stderr.write('memlab is not installed: (cd bench/heap && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts); measuring soakwatch only\n')
@@ -174,8 +183,36 @@ function render (env: Record<string, unknown>, rows: Row[]): string {
     const wall = ok.length === 0 ? `failed: ${row.runs[0]?.tail ?? ''}` : `${(ms / 1000).toFixed(1)} s`
     lines.push(`| ${row.input} | ${row.tool} | ${row.runs.length}${failed > 0 ? ` (${failed} failed)` : ''} | ${wall} | ${ok.length === 0 ? '-' : `${rss.toFixed(0)} MB`} | ${timeRatio} | ${rssRatio} |`)
   }
-  lines.push('<!-- heap-bench:end -->', '')
+  lines.push('', ...goals(rows), '<!-- heap-bench:end -->', '')
   return lines.join('\n')
+}
+
+/** The issue's goals, checked against this run's medians. */
+function goals (rows: Row[]): string[] {
+  const ok = (r: Row | undefined): Run[] => r?.runs.filter((x) => x.code === 0 || (r.tool === 'soakwatch' && x.code === 1)) ?? []
+  const med = (r: Row | undefined, key: 'ms' | 'peakMB'): number => median(ok(r).map((x) => x[key]))
+  const verdict = (met: boolean): string => met ? '**met**' : '**missed**'
+  const out = ['Goals (issue 5), from the medians above:']
+  const set = rows.filter((r) => r.input.startsWith('baseline/target/final'))
+  const ours = set.find((r) => r.tool === 'soakwatch')
+  const theirs = set.find((r) => r.tool === 'memlab')
+  if (ours !== undefined && ok(theirs).length > 0) {
+    const speed = med(theirs, 'ms') / med(ours, 'ms')
+    const rss = med(ours, 'peakMB') / med(theirs, 'peakMB')
+    out.push(`- three-snapshot comparison ≥ 5× faster than memlab find-leaks: ${speed.toFixed(1)}× — ${verdict(speed >= 5)}`)
+    out.push(`- ≤ ⅓ of its peak RSS: ${rss.toFixed(2)} — ${verdict(rss <= 1 / 3)}`)
+  }
+  if (ours !== undefined) {
+    const flagged = ok(ours).filter((r) => r.code === 1).length
+    const memlabSays = /MemLab found (\d+) leak/.exec(ok(theirs)[0]?.tail ?? '')?.[1]
+    out.push(`- the known leak: soakwatch exits 1 (leak flagged) in ${flagged} of ${ours.runs.length} runs${memlabSays === undefined ? '' : `; memlab find-leaks reports ${memlabSays} leak(s) (its leak filter targets browser pages; its table of objects allocated in the target lists the leaked sessions)`}`)
+  }
+  const big = rows.find((r) => r.tool === 'soakwatch' && r.inputMB >= 900)
+  if (big !== undefined) {
+    const rss = med(big, 'peakMB')
+    out.push(`- a 1 GB snapshot analysed within 4 GB RSS: ${Number.isNaN(rss) ? 'failed' : `${(rss / 1024).toFixed(2)} GB`} (${big.input}) — ${verdict(rss <= 4096)}`)
+  }
+  return out
 }
 
 async function updateDoc (section: string): Promise<void> {

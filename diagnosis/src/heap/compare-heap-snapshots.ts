@@ -48,6 +48,12 @@ export interface CompareHeapSnapshotsInput {
   budget?: ScanBudget
   /** Node facts of `final` when the caller already computed them. */
   finalFacts?: NodeFacts
+  /**
+   * Classes whose surviving objects' retainer paths are wanted whether or not they are
+   * suspects — e.g. `Socket`, `Timeout` for handles the inventory found leaked, so that their
+   * creation site (from the hooks) can be shown next to what holds them.
+   */
+  pathsFor?: readonly string[]
 }
 
 /** Groups whose retained size is computed together in one pass (bits of a Uint32 mask). */
@@ -82,18 +88,9 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
   const roundSummaries = rounds.map(summarize)
   const final = input.final
   final.requireEdges('the final snapshot of a comparison')
+  const finalSummary = summarizeHeapSnapshot(final, budget)
 
-  // The graph work comes first and in this order to keep the peak low: the dominator tree's
-  // scratch arrays are gone before the path search and the class table allocate theirs.
-  const scratch = new ScratchArrays(final.nodeCount)
-  const sizes = input.finalFacts?.sizes ?? attributeShallowSizes(final, budget, scratch)
-  const retaining = findRetainingEdges(final, budget)
-  const dominators = computeDominators(final, retaining, sizes, budget, scratch)
-  const paths = shortestPaths(final, retaining, budget, scratch)
-  const facts: NodeFacts = input.finalFacts ?? { classes: classifyNodes(final, { scratch }), sizes }
-  const finalSummary = summarizeHeapSnapshot(final, budget, facts.classes)
-
-  // 1. Same process, in order.
+  // 1. Same process, in order — before any graph work, so that a wrong input fails fast.
   const chain = [baseline, ...roundSummaries, finalSummary]
   let compared = 0
   for (let i = 1; i < chain.length; i++) compared += checkSameProcess(chain[i - 1]!, chain[i]!).compared
@@ -103,6 +100,15 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
   if (finalIsRound) bounds.push(finalSummary.maxObjectId)
   const loadRounds = bounds.length - 1
   const clients = resolveClients(input.clientsPerRound, loadRounds)
+
+  // The graph work, in this order to keep the peak low: each step takes its node-sized arrays
+  // from `scratch` and gives back the temporary ones for the next step.
+  const scratch = new ScratchArrays(final.nodeCount)
+  const sizes = input.finalFacts?.sizes ?? attributeShallowSizes(final, budget, scratch)
+  const retaining = findRetainingEdges(final, budget)
+  const dominators = computeDominators(final, retaining, sizes, budget, scratch)
+  const paths = shortestPaths(final, retaining, budget, scratch)
+  const facts: NodeFacts = input.finalFacts ?? { classes: classifyNodes(final, { scratch }), sizes }
 
   // 2. Survivors per class and round.
   const survivors = countSurvivors(final, facts, paths, bounds)
@@ -158,6 +164,12 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
     }
   })
 
+  const retainersByClass: Record<string, RetainerPathEvidence[]> = {}
+  for (const name of input.pathsFor ?? []) {
+    const c = names.indexOf(name)
+    retainersByClass[name] = c === -1 ? [] : suspectPaths(final, facts, paths, dominators, bounds[0]!, c, survivors.newAlive[c]!.count, thresholds.pathsPerSuspect).paths
+  }
+
   const newAlive: Amount = { count: 0, selfSize: 0 }
   names.forEach((name, c) => {
     if (noiseReason(name) !== undefined) return
@@ -183,6 +195,7 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
     newAlive: { ...newAlive, retainedSize: retainedByGroup.all },
     suspects,
     classes: classTable(phaseSummaries, names, survivors.newAlive),
+    retainersByClass,
     thresholds,
     allowlist
   }

@@ -119,6 +119,8 @@ export interface HeapComparison {
   suspects: HeapSuspect[]
   /** Classes whose totals changed the most between the baseline and the final snapshot. */
   classes: ClassGrowth[]
+  /** Retainer paths of the surviving objects of each class asked for with `pathsFor`. */
+  retainersByClass: Record<string, RetainerPathEvidence[]>
   thresholds: HeapThresholds
   allowlist: string[]
 }

@@ -54,6 +54,14 @@ describe('heap comparison of real processes', () => {
     expect(suspect(result, 'ChatSession').retainerPaths[0]!.path).toBe('(GC roots) → global.chatServer → ChatServer.bus → EventEmitter._events → Object.broadcast → Array → anonymous().this → ChatSession')
   })
 
+  it('gives the retainer paths of classes asked for, suspect or not', async () => {
+    const result = await compare(runs.clean!, { pathsFor: ['ChatSession', 'NoSuchClass'] })
+    expect(result.retainersByClass.NoSuchClass).toEqual([])
+    expect(result.retainersByClass.ChatSession).toEqual([])
+    const leaky = await compare(runs.map!, { pathsFor: ['Socket'] })
+    expect(leaky.retainersByClass.Socket![0]!.path).toBe('(GC roots) → global.chatServer → ChatServer.sessions → Map → ChatSession.socket → Socket')
+  })
+
   it('does not flag a capped history, and says why', async () => {
     const result = await compare(runs.cache!)
     expect(result.verdict).toBe('clean')
