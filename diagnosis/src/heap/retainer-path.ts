@@ -20,7 +20,7 @@ export interface RenderedPath {
 /** Paths longer than this many objects keep their head and tail around an ellipsis. */
 const MAX_SEGMENTS = 14
 const HEAD = 4
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/
+const IDENTIFIER = /^#?[A-Za-z_$][\w$]*$/
 
 /** Renders the path given as edge ordinals from the root (see shortest-paths.ts). */
 export function renderRetainerPath (snapshot: HeapSnapshot, classes: NodeClasses, path: readonly number[]): RenderedPath {
@@ -35,23 +35,32 @@ export function renderRetainerPath (snapshot: HeapSnapshot, classes: NodeClasses
     // The root's own links (to "(GC roots)" and to the global object) carry no information.
     if (from !== snapshot.rootOrdinal) {
       const type = snapshot.edgeTypeId(edge)
-      if (type === et.property || type === et.context || type === et.shortcut) {
-        const name = snapshot.edgeName(edge)
-        segments[segments.length - 1] += IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`
-      }
+      if (type === et.property || type === et.context || type === et.shortcut) segments[segments.length - 1] += accessor(snapshot.edgeName(edge))
     } else if (snapshot.nodeName(to) === '(GC roots)' && !last) {
       return
     }
     const type = snapshot.nodeTypeId(to)
     const internal = type === t.hidden || type === t.array || type === t.objectShape || snapshot.nodeName(to) === 'system / Context'
     if (internal && !last) return
-    segments.push(nodeLabel(snapshot, classes, to))
+    // The root's shortcuts lead to global objects, named "global / <url>" by V8: keep "global".
+    const label = from === snapshot.rootOrdinal && type === t.object ? snapshot.nodeName(to).split(' / ')[0]! : nodeLabel(snapshot, classes, to)
+    segments.push(label)
     ids.push(snapshot.nodeId(to))
   })
   const shown = segments.length > MAX_SEGMENTS
     ? [...segments.slice(0, HEAD), '…', ...segments.slice(segments.length - (MAX_SEGMENTS - HEAD - 1))]
     : segments
   return { text: shown.join(' → '), ids }
+}
+
+/**
+ * How the property or variable reads in code: `.name`, `.#private`, `[Symbol(desc)]` (V8
+ * names symbol keys `<symbol desc>`), or `["other key"]`.
+ */
+function accessor (name: string): string {
+  if (IDENTIFIER.test(name)) return `.${name}`
+  const symbol = /^<symbol (.*)>$/.exec(name)
+  return symbol === null ? `[${JSON.stringify(name)}]` : `[Symbol(${symbol[1]!})]`
 }
 
 function nodeLabel (snapshot: HeapSnapshot, classes: NodeClasses, ordinal: number): string {

@@ -2,10 +2,12 @@
  * Test helpers: hand-built snapshots in V8's format (for exact expectations on small
  * graphs) and real snapshots written by child Node processes (for end-to-end checks).
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import type { HeapSnapshot } from '../../src/heap/heap-snapshot.js'
 import { parseHeapSnapshot } from '../../src/heap/snapshot-parser.js'
@@ -115,4 +117,63 @@ export async function runTarget (dir: string, rounds: number, clients: number, l
     rounds: Array.from({ length: rounds }, (_, i) => written[`round-${i + 1}`]!),
     final: written.final!
   }
+}
+
+export interface ReferenceServer {
+  port: number
+  devtools: string
+  /** Resolves once the server has logged `count` session closes in total. */
+  closes: (count: number) => Promise<void>
+  stop: () => void
+}
+
+const SERVER = new URL('../../../dist/scripts/server.js', import.meta.url).pathname
+
+/**
+ * Starts the bundled chat server (built) on a free loopback port with its inspector open, and
+ * follows its NDJSON lifecycle log on stderr. The caller stops it (by PID) when done.
+ */
+export async function startReferenceServer (leaks: string[]): Promise<ReferenceServer> {
+  const args = [SERVER, '--host', '127.0.0.1', '--port', '0', '--inspect', '127.0.0.1:0', ...leaks.flatMap((k) => ['--leak', k])]
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+  let closed = 0
+  const waiters: Array<() => void> = []
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (line.includes('"event":"close"')) closed++
+    for (const w of waiters.splice(0)) w()
+  })
+  const lines = createInterface({ input: child.stdout })
+  let port = 0
+  let devtools = ''
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => { reject(new Error(`server exited (${code}) before it was ready`)) })
+    lines.on('line', (line) => {
+      const listening = /^listening 127\.0\.0\.1:(\d+)$/.exec(line)
+      if (listening !== null) port = Number(listening[1])
+      const url = /^devtools (ws:\/\/\S+)$/.exec(line)
+      if (url !== null) devtools = url[1]!
+      if (port !== 0 && devtools !== '') resolve()
+    })
+  })
+  const closes = async (count: number): Promise<void> => {
+    while (closed < count) {
+      if (child.exitCode !== null) throw new Error('server exited')
+      await new Promise<void>((resolve) => waiters.push(resolve))
+    }
+  }
+  return { port, devtools, closes, stop: () => { if (child.exitCode === null) child.kill('SIGKILL') } }
+}
+
+/** Runs `count` IRC clients at once: register, join, talk, QUIT; resolves when all are closed. */
+export async function chatRound (port: number, round: number, count: number): Promise<void> {
+  await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const nick = `r${round}c${i}`
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.resume()
+    socket.write(`NICK ${nick}\r\nUSER ${nick} 0 * :${nick}\r\nJOIN #soak\r\nPRIVMSG #soak :hello from ${nick}\r\nQUIT :bye\r\n`)
+    await new Promise<void>((resolve, reject) => {
+      socket.once('close', () => { resolve() })
+      socket.once('error', reject)
+    })
+  }))
 }
