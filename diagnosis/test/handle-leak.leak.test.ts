@@ -9,6 +9,8 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
     const target = await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port} --leak') })
     const session = await inspect(target)
     await session.collectGarbage()
+    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
+    await settle(session)
     const baseline = await session.inventory()
 
     await runClients(target.address.port, CLIENTS)
@@ -37,6 +39,8 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
     const target = await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port}') })
     const session = await inspect(target)
     await session.collectGarbage()
+    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
+    await settle(session)
     const baseline = await session.inventory()
 
     await runClients(target.address.port, CLIENTS)
@@ -50,6 +54,8 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
   it('instruments a CommonJS target too, counting unref\'d timers that getActiveResourcesInfo omits', async () => {
     const target = await startTarget({ kind: 'command', command: nodeCommand('timer-server.cjs', '--port {port}') })
     const session = await inspect(target)
+    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
+    await settle(session)
     const baseline = await session.inventory()
 
     await runClients(target.address.port, 3)
@@ -69,6 +75,8 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
     const command = `'${process.execPath}' --enable-source-maps '${fixture('mapped-server.mjs')}' --port {port}`
     const target = await startTarget({ kind: 'command', command })
     const session = await inspect(target)
+    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
+    await settle(session)
     const baseline = await session.inventory()
 
     await runClients(target.address.port, 2)
