@@ -1,0 +1,93 @@
+/**
+ * The loadgen watching itself: event-loop delay (perf_hooks.monitorEventLoopDelay, sampled by a
+ * libuv timer, so it sees the loop's lateness rather than JavaScript's idea of it) and CPU time
+ * (process.cpuUsage). One monitor is reset every tick for the time series, a second one is never
+ * reset, for the run's totals: an ELD histogram cannot be added to another.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { IntervalHistogram } from 'node:perf_hooks'
+
+/** Sampling period of the delay monitors; each sample includes it, so it is subtracted. */
+const RESOLUTION_MS = 10
+
+export interface LagSummary {
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+export class SelfMonitor {
+  readonly #window: IntervalHistogram
+  readonly #total: IntervalHistogram
+  #startCpu: NodeJS.CpuUsage | undefined
+  #startWall = 0
+  #windowCpu: NodeJS.CpuUsage | undefined
+  #sendCpu: NodeJS.CpuUsage | undefined
+  #sendWall = 0
+  #sendCpuMs = 0
+  #sendWallMs = 0
+
+  constructor () {
+    this.#window = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+    this.#total = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+  }
+
+  start (): void {
+    this.#window.enable()
+    this.#total.enable()
+    this.#startCpu = process.cpuUsage()
+    this.#windowCpu = this.#startCpu
+    this.#startWall = performance.now()
+  }
+
+  /** Lag p99 and CPU since the previous call (or start); starts a new window. */
+  window (): { lagP99Ms: number, cpuMs: number } {
+    const lagP99Ms = lag(this.#window.count === 0 ? 0 : this.#window.percentile(99))
+    this.#window.reset()
+    const now = process.cpuUsage()
+    const cpuMs = this.#windowCpu === undefined ? 0 : cpuMsBetween(this.#windowCpu, now)
+    this.#windowCpu = now
+    return { lagP99Ms, cpuMs }
+  }
+
+  /** Marks the start of sending; CPU per delivery is measured from here to `markSendEnd`. */
+  markSendStart (): void {
+    this.#sendCpu = process.cpuUsage()
+    this.#sendWall = performance.now()
+  }
+
+  markSendEnd (): void {
+    if (this.#sendCpu === undefined) return
+    this.#sendCpuMs += cpuMsBetween(this.#sendCpu, process.cpuUsage())
+    this.#sendWallMs += performance.now() - this.#sendWall
+    this.#sendCpu = undefined
+  }
+
+  /** Totals since start; stops the monitors. */
+  finish (): { wallMs: number, cpuUserMs: number, cpuSystemMs: number, sendCpuMs: number, sendWallMs: number, lag: LagSummary } {
+    this.markSendEnd()
+    const cpu = process.cpuUsage(this.#startCpu)
+    const h = this.#total
+    const lagSummary = h.count === 0
+      ? { p50Ms: 0, p99Ms: 0, maxMs: 0 }
+      : { p50Ms: lag(h.percentile(50)), p99Ms: lag(h.percentile(99)), maxMs: lag(h.max) }
+    this.#window.disable()
+    this.#total.disable()
+    return {
+      wallMs: performance.now() - this.#startWall,
+      cpuUserMs: cpu.user / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      sendCpuMs: this.#sendCpuMs,
+      sendWallMs: this.#sendWallMs,
+      lag: lagSummary
+    }
+  }
+}
+
+function lag (ns: number): number {
+  return Math.max(0, ns / 1e6 - RESOLUTION_MS)
+}
+
+function cpuMsBetween (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number {
+  return (b.user - a.user + b.system - a.system) / 1000
+}
