@@ -97,7 +97,9 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #open = 0
   #connectedNow = 0
   #everConnected = 0
+  /** A probe connection is checking whether the target is still there (see #checkTargetLost). */
   #probing = false
+  #finishAfterProbe = false
 
   // Counters (see ClientCounts / MessageCounts)
   #started = 0
@@ -464,7 +466,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
 
   /** Ends the run early with an outcome and the error that explains it. */
   #end (outcome: LoadOutcome, err: { code: string, message: string }): void {
-    if (this.#phase === 'quitting' || this.#phase === 'done') return
+    if (this.#phase === 'done') return
     this.#outcome = outcome
     this.#abort = { code: err.code, message: err.message }
     this.#stopSignal?.()
@@ -481,6 +483,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     const alive = (): void => {
       this.#probing = false
       probe.destroy()
+      if (this.#finishAfterProbe) this.#finish()
     }
     // A server that accepts, or one too busy to answer, is alive; only a refusal means dead.
     probe.setTimeout(this.options.connectTimeoutMs, alive)
@@ -489,6 +492,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
       this.#probing = false
       const lost = this.#connected
       this.#end('target-lost', new TargetLostError({ target: this.#target(), phase, lost, cause: `a new connection failed with ${err.code ?? err.message}` }))
+      if (this.#finishAfterProbe) this.#finish()
     })
   }
 
@@ -569,6 +573,12 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
 
   #finish (): void {
     if (this.#phase === 'done') return
+    // Every client closed while a probe was deciding whether the target died: its answer
+    // decides the outcome, so wait for it (bounded by connectTimeoutMs).
+    if (this.#probing) {
+      this.#finishAfterProbe = true
+      return
+    }
     if (this.#quitTimer !== undefined) clearTimeout(this.#quitTimer)
     if (this.#tickTimer !== undefined) clearTimeout(this.#tickTimer)
     this.#stopRamp()

@@ -101,7 +101,12 @@ export class WorkerPoolLoad extends EventEmitter<LoadEvents> implements LoadEngi
     child.on('message', (m: WorkerMessage) => this.#onMessage(slot, m))
     child.on('error', err => { slot.failure ??= err.message })
     child.on('exit', (code, signal) => {
-      if (slot.result === undefined) slot.failure ??= `exited with ${signal ?? `code ${code}`} before sending its result`
+      if (slot.result === undefined) {
+        slot.failure ??= `exited with ${signal ?? `code ${code}`} before sending its result`
+        // The run lost a share of its clients and their counts: finish it now, with what the
+        // others measured, rather than run on to a result that cannot be whole.
+        this.stop(`worker ${slot.index} failed`)
+      }
       this.#retire(slot)
       if (this.#slots.every(s => !s.running)) this.#finish()
     })

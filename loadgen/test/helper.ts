@@ -2,6 +2,7 @@
  * Shared helpers of the loadgen tests: synthetic results for the pure core, real servers and a
  * tiny fake IRC server for the engine.
  */
+import { fileURLToPath } from 'node:url'
 import { createHistogram, encodeHistogram } from '../src/histograms.js'
 import type { EncodedHistogram } from '../src/histograms.js'
 import { LOAD_RESULT_FORMAT, LOAD_RESULT_VERSION } from '../src/load-result.js'
@@ -82,4 +83,9 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
         joinedMs: 4, quitSentMs: 5, closedMs: 6, closedBy: 'server' as const, serverClosed: true, error: null, sent: 1, received: 1
       }))
   }
+}
+
+/** Tests run from source; workers are forked from the build (`npm test` builds first). */
+export function workerEntryForTests (): string {
+  return fileURLToPath(new URL('../../dist/loadgen/src/worker-entry.js', import.meta.url))
 }
