@@ -130,6 +130,8 @@ export interface SelfReport {
   /** Wall and CPU time from the start of sending to the end of the drain. */
   sendWallMs: number
   sendCpuMs: number
+  /** Deliveries this process received (its share of `messages.delivered`). */
+  delivered: number
   /** Socket reads: the kernel and Node cost is per read, so deliveries/read drives CPU per delivery. */
   reads: number
   eventLoopLag: { p50Ms: number, p99Ms: number, maxMs: number }

@@ -674,6 +674,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
           cpuSystemMs: self.cpuSystemMs,
           sendWallMs: self.sendWallMs,
           sendCpuMs: self.sendCpuMs,
+          delivered: this.#delivered,
           reads: this.reads,
           eventLoopLag: self.lag,
           fdLimit: this.#fdReport,
