@@ -39,17 +39,15 @@ export function readFdLimit (): { soft: number, hard: number } {
  * @param workers - processes sharing the run, to size the advice in the error
  * @throws {FdLimitError} when they do not fit and the limit could not be raised
  */
-export function ensureFdLimit (sockets: number, workers = 1): FdLimitReport {
+export function ensureFdLimit (sockets: number, workers = 1, sys: FdLimitSystem = realSystem): FdLimitReport {
   const needed = sockets + FD_RESERVE
-  const before = readFdLimit()
+  const before = sys.read()
   if (before.soft >= needed) return { ...before, needed, raised: false }
   const target = Math.max(needed, before.hard === Infinity ? needed : before.hard)
-  const attempt = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${target}:${target}`], { encoding: 'utf8', timeout: 5000 })
-  const after = readFdLimit()
+  const failure = sys.raise(target)
+  const after = sys.read()
   if (after.soft >= needed) return { ...after, needed, raised: true }
-  const why = attempt.error !== undefined
-    ? `prlimit is not available (${attempt.error.message})`
-    : `prlimit could not raise it (${(attempt.stderr ?? '').trim() || `exit ${attempt.status}`}): raising the hard limit needs CAP_SYS_RESOURCE`
+  const why = failure ?? 'the limit did not change'
   const perWorker = Math.max(1, after.soft - FD_RESERVE)
   throw new FdLimitError({
     needed,
@@ -57,6 +55,23 @@ export function ensureFdLimit (sockets: number, workers = 1): FdLimitReport {
     hard: after.hard,
     why: `${why}. Use --workers ${Math.ceil((sockets * workers) / perWorker)} or more (each worker has its own limit), or raise it before starting (ulimit -Hn as root)`
   })
+}
+
+/** How the limit is read and raised; replaced in tests, which must not change their own limits. */
+export interface FdLimitSystem {
+  read: () => { soft: number, hard: number }
+  /** Tries to set soft and hard to `target`; returns why it failed, or undefined. */
+  raise: (target: number) => string | undefined
+}
+
+const realSystem: FdLimitSystem = {
+  read: readFdLimit,
+  raise: target => {
+    const r = spawnSync('prlimit', ['--pid', String(process.pid), `--nofile=${target}:${target}`], { encoding: 'utf8', timeout: 5000 })
+    if (r.error !== undefined) return `prlimit is not available (${r.error.message})`
+    if (r.status === 0) return undefined
+    return `prlimit could not raise it (${(r.stderr ?? '').trim() || `exit ${r.status}`}): raising the hard limit needs CAP_SYS_RESOURCE`
+  }
 }
 
 function limitValue (text: string): number {

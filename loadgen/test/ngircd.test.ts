@@ -91,3 +91,12 @@ describe('worker failures', () => {
       .rejects.toMatchObject({ code: 'SW_LOADGEN_WORKER_FAILED' })
   })
 })
+
+describe('source addresses', () => {
+  it('connects from the given loopback addresses in turn', async () => {
+    const r = await createLoad({ ...run, port: ngircd.port, clients: 6, sourceAddresses: ['127.0.0.2', '127.0.0.3'] }).start()
+    expect(r.outcome).toBe('complete')
+    expect(r.clientRecords?.map(c => c.localAddress)).toEqual(['127.0.0.2', '127.0.0.3', '127.0.0.2', '127.0.0.3', '127.0.0.2', '127.0.0.3'])
+    expect(r.messages.lost).toBe(0)
+  })
+})
