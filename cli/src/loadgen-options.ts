@@ -13,7 +13,8 @@ import { CliUsageError } from './errors.js'
 /** What the command line says, before it becomes engine options. */
 export interface LoadgenArgs {
   host: string
-  port: number
+  /** One port, or a comma-separated list (several server instances). */
+  port: string
   clients: number
   minInterval: number
   maxInterval: number
@@ -40,7 +41,7 @@ type OptionTable = { [K in keyof LoadgenArgs as Kebab<K>]-?: Options & { describ
 
 export const LOADGEN_OPTIONS = {
   host: { type: 'string', requiresArg: true, default: LOAD_DEFAULTS.host, describe: 'server address' },
-  port: { type: 'number', requiresArg: true, default: 6667, describe: 'server port' },
+  port: { type: 'string', requiresArg: true, default: '6667', describe: 'server port, or ports of several instances (6667,6668): rooms round-robin' },
   clients: { type: 'number', requiresArg: true, default: 500, describe: 'simulated clients' },
   'min-interval': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.minIntervalMs, describe: 'shortest pause between two messages of a client, ms' },
   'max-interval': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.maxIntervalMs, describe: 'longest pause, ms (intervals are uniform in [min, max])' },
@@ -112,7 +113,7 @@ export function parseLoadgenArgs (argv: readonly string[]): ParsedLoadgen {
     json: a.json,
     load: {
       host: a.host,
-      port: a.port,
+      port: parsePorts(a.port),
       clients: a.clients,
       minIntervalMs: a.minInterval,
       maxIntervalMs: a.maxInterval,
@@ -129,6 +130,12 @@ export function parseLoadgenArgs (argv: readonly string[]): ParsedLoadgen {
       seed: a.seed
     }
   }
+}
+
+function parsePorts (text: string): number | number[] {
+  const ports = String(text).split(',').map(p => p.trim())
+  if (!ports.every(p => /^\d{1,5}$/.test(p))) throw new CliUsageError({ command: 'loadgen', problem: `--port needs a port number or a list of them, got ${JSON.stringify(text)}` })
+  return ports.length === 1 ? Number(ports[0]) : ports.map(Number)
 }
 
 /** The help text, with examples. */

@@ -36,13 +36,18 @@ describe('parseLoadgenArgs', () => {
     expect(p.json).toBeUndefined()
   })
 
+  it('takes several ports for several server instances', () => {
+    expect(parseLoadgenArgs(['--port', '6667,6668']).load.port).toEqual([6667, 6668])
+  })
+
   it('recognises --help without parsing the rest', () => {
     expect(parseLoadgenArgs(['--port', 'nope', '--help']).help).toBe(true)
   })
 
   it.each([
     [['--bogus'], 'bogus'],
-    [['--port', 'x'], '--port needs a number'],
+    [['--port', 'x'], '--port needs a port number'],
+    [['--clients', 'x'], '--clients needs a number'],
     [['--clients'], 'clients'],
     [['stray'], 'stray']
   ])('refuses %j with a usage error', (argv, fragment) => {

@@ -10,7 +10,12 @@ import type { BottleneckThresholds } from './bottleneck.js'
 export interface LoadOptions {
   /** Target address; default 127.0.0.1. */
   host?: string
-  port: number
+  /**
+   * Target port, or several ports of as many server instances on `host`: rooms are spread over
+   * them round-robin (one process cannot hold more sockets than its fd limit, servers neither).
+   * With several, a server that dies shows as dropped clients and loss, not as `target-lost`.
+   */
+  port: number | number[]
   /** Simulated clients; default 50. */
   clients?: number
   /** Each client sends at uniform random intervals in [min, max] ms; default 1000–3000. */
@@ -57,7 +62,7 @@ export interface LoadOptions {
 
 export interface ResolvedLoadOptions {
   host: string
-  port: number
+  ports: number[]
   clients: number
   minIntervalMs: number
   maxIntervalMs: number
@@ -116,7 +121,7 @@ export function resolveLoadOptions (o: LoadOptions & { nickPrefix: string, seed:
   const durationS = o.durationS ?? null
   const r: ResolvedLoadOptions = {
     host: o.host ?? LOAD_DEFAULTS.host,
-    port: o.port,
+    ports: Array.isArray(o.port) ? o.port : [o.port],
     clients,
     minIntervalMs: o.minIntervalMs ?? LOAD_DEFAULTS.minIntervalMs,
     maxIntervalMs: o.maxIntervalMs ?? LOAD_DEFAULTS.maxIntervalMs,
@@ -141,7 +146,8 @@ export function resolveLoadOptions (o: LoadOptions & { nickPrefix: string, seed:
     seriesCapacity: o.seriesCapacity ?? LOAD_DEFAULTS.seriesCapacity,
     bottleneck: { ...DEFAULT_BOTTLENECK_THRESHOLDS, ...o.bottleneck }
   }
-  check('port', r.port, Number.isInteger(r.port) && r.port > 0 && r.port < 65536, 'an integer 1–65535')
+  check('port', Array.isArray(o.port) ? o.port : r.ports[0], r.ports.length > 0 && r.ports.every(p => Number.isInteger(p) && p > 0 && p < 65536),
+    'an integer 1–65535, or a non-empty list of them')
   check('host', r.host, typeof r.host === 'string' && r.host.length > 0, 'a host name or address')
   check('clients', r.clients, Number.isInteger(r.clients) && r.clients >= 1, 'an integer ≥ 1')
   check('minIntervalMs', r.minIntervalMs, Number.isFinite(r.minIntervalMs) && r.minIntervalMs >= 0, 'a number ≥ 0')

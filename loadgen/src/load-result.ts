@@ -31,7 +31,9 @@ export interface LoadAbort {
 
 export interface LoadConfigSummary {
   host: string
+  /** The first server port; `ports` lists all when rooms were spread over several servers. */
   port: number
+  ports: number[]
   clients: number
   channel: string
   roomSize: number
@@ -134,6 +136,7 @@ export interface SelfReport {
   delivered: number
   /** Socket reads: the kernel and Node cost is per read, so deliveries/read drives CPU per delivery. */
   reads: number
+  /** Event-loop delay while sending and draining (when it distorts latency), ms. */
   eventLoopLag: { p50Ms: number, p99Ms: number, maxMs: number }
   fdLimit: { soft: number, hard: number, needed: number, raised: boolean }
   bottleneck: boolean

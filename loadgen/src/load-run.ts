@@ -51,6 +51,8 @@ export interface RunConfig {
   /** The client ids this process runs, [start, end). */
   slice: { start: number, end: number }
   epochMs: number
+  /** Connections per second this process opens; default options.connectRate. */
+  rampRate?: number
   coordinator: Coordinator
 }
 
@@ -298,11 +300,11 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   // ── Phases ────────────────────────────────────────────────────────────────
 
   #rampStep (): void {
-    const o = this.options
+    const rate = this.#cfg.rampRate ?? this.options.connectRate
     const now = performance.now()
     // Cap the catch-up after a stall at 50 ms of ramp: a burst would overflow the server's
     // listen backlog (ngircd's is 10) and turn a slow loop into lost connects.
-    this.#rampAllowance = Math.min(this.#rampAllowance + (o.connectRate * (now - this.#rampLastMs)) / 1000, Math.max(1, o.connectRate / 20))
+    this.#rampAllowance = Math.min(this.#rampAllowance + (rate * (now - this.#rampLastMs)) / 1000, Math.max(1, rate / 20))
     this.#rampLastMs = now
     const total = this.#cfg.slice.end - this.#cfg.slice.start
     while (this.#rampAllowance >= 1 && this.#nextToStart < total && this.#phase === 'connecting') {
@@ -329,6 +331,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
       nick: nickFor(o.nickPrefix, id),
       roomStart: room * o.roomSize,
       roomSize: Math.min(o.roomSize, o.clients - room * o.roomSize),
+      // Several server instances: each room lives on one of them, round-robin.
+      port: o.ports[room % o.ports.length] as number,
       localAddress: addresses.length > 0 ? addresses[id % addresses.length] : undefined
     })
     this.#clients.push(c)
@@ -473,26 +477,37 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#quitAll()
   }
 
-  /** Every live connection is gone: is the target dead, or did it just close some clients? */
+  /**
+   * Every live connection is gone: is the target dead, or did it just close some clients?
+   * One probe connection per server port; the target is lost when every port refuses.
+   */
   #checkTargetLost (): void {
     if (this.#connectedNow > 0 || this.#probing || this.#everConnected === 0) return
     if (this.#phase === 'quitting' || this.#phase === 'done') return
     this.#probing = true
     const phase = this.#phase
-    const probe = connect({ host: this.options.host, port: this.options.port })
-    const alive = (): void => {
+    void Promise.all(this.options.ports.map(async port => await this.#probe(port))).then(refusals => {
       this.#probing = false
-      probe.destroy()
+      if (refusals.every(r => r !== undefined)) {
+        const lost = this.#connected
+        this.#end('target-lost', new TargetLostError({ target: this.#target(), phase, lost, cause: `a new connection failed with ${refusals[0] ?? '?'}` }))
+      }
       if (this.#finishAfterProbe) this.#finish()
-    }
-    // A server that accepts, or one too busy to answer, is alive; only a refusal means dead.
-    probe.setTimeout(this.options.connectTimeoutMs, alive)
-    probe.once('connect', alive)
-    probe.once('error', (err: NodeJS.ErrnoException) => {
-      this.#probing = false
-      const lost = this.#connected
-      this.#end('target-lost', new TargetLostError({ target: this.#target(), phase, lost, cause: `a new connection failed with ${err.code ?? err.message}` }))
-      if (this.#finishAfterProbe) this.#finish()
+    })
+  }
+
+  /** Resolves with the error code when a fresh connection to `port` fails, undefined otherwise. */
+  async #probe (port: number): Promise<string | undefined> {
+    return await new Promise(resolve => {
+      const probe = connect({ host: this.options.host, port })
+      const alive = (): void => {
+        probe.destroy()
+        resolve(undefined)
+      }
+      // A server that accepts, or one too busy to answer, is alive; only a refusal means dead.
+      probe.setTimeout(this.options.connectTimeoutMs, alive)
+      probe.once('connect', alive)
+      probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
     })
   }
 
@@ -612,7 +627,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
       version: LOAD_RESULT_VERSION,
       config: {
         host: o.host,
-        port: o.port,
+        port: o.ports[0] as number,
+        ports: o.ports,
         clients: o.clients,
         channel: o.channel,
         roomSize: o.roomSize,
@@ -722,6 +738,6 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   }
 
   #target (): string {
-    return `${this.options.host}:${this.options.port}`
+    return `${this.options.host}:${this.options.ports.join(',')}`
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The loadgen watching itself: event-loop delay (perf_hooks.monitorEventLoopDelay, sampled by a
  * libuv timer, so it sees the loop's lateness rather than JavaScript's idea of it) and CPU time
- * (process.cpuUsage). One monitor is reset every tick for the time series, a second one is never
- * reset, for the run's totals: an ELD histogram cannot be added to another.
+ * (process.cpuUsage). One monitor is reset every tick for the time series; a second one runs
+ * only while sending and draining, for the run's verdict: that is when the loop's delay leaks
+ * into the latency figures (a slow ramp does not), and an ELD histogram cannot be added to
+ * another to derive it from the first.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { IntervalHistogram } from 'node:perf_hooks'
@@ -18,7 +20,7 @@ export interface LagSummary {
 
 export class SelfMonitor {
   readonly #window: IntervalHistogram
-  readonly #total: IntervalHistogram
+  readonly #sending: IntervalHistogram
   #startCpu: NodeJS.CpuUsage | undefined
   #startWall = 0
   #windowCpu: NodeJS.CpuUsage | undefined
@@ -29,12 +31,11 @@ export class SelfMonitor {
 
   constructor () {
     this.#window = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
-    this.#total = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+    this.#sending = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
   }
 
   start (): void {
     this.#window.enable()
-    this.#total.enable()
     this.#startCpu = process.cpuUsage()
     this.#windowCpu = this.#startCpu
     this.#startWall = performance.now()
@@ -52,27 +53,28 @@ export class SelfMonitor {
 
   /** Marks the start of sending; CPU per delivery is measured from here to `markSendEnd`. */
   markSendStart (): void {
+    this.#sending.enable()
     this.#sendCpu = process.cpuUsage()
     this.#sendWall = performance.now()
   }
 
   markSendEnd (): void {
     if (this.#sendCpu === undefined) return
+    this.#sending.disable()
     this.#sendCpuMs += cpuMsBetween(this.#sendCpu, process.cpuUsage())
     this.#sendWallMs += performance.now() - this.#sendWall
     this.#sendCpu = undefined
   }
 
-  /** Totals since start; stops the monitors. */
+  /** Totals since start (lag: while sending and draining); stops the monitors. */
   finish (): { wallMs: number, cpuUserMs: number, cpuSystemMs: number, sendCpuMs: number, sendWallMs: number, lag: LagSummary } {
     this.markSendEnd()
     const cpu = process.cpuUsage(this.#startCpu)
-    const h = this.#total
+    const h = this.#sending
     const lagSummary = h.count === 0
       ? { p50Ms: 0, p99Ms: 0, maxMs: 0 }
       : { p50Ms: lag(h.percentile(50)), p99Ms: lag(h.percentile(99)), maxMs: lag(h.max) }
     this.#window.disable()
-    this.#total.disable()
     return {
       wallMs: performance.now() - this.#startWall,
       cpuUserMs: cpu.user / 1000,

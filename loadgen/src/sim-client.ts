@@ -39,7 +39,7 @@ export type ClientState = 'new' | 'connecting' | 'registering' | 'joining' | 'jo
 
 /** What a client needs from its run. Everything it observes is reported here. */
 export interface ClientHost {
-  readonly options: Pick<ResolvedLoadOptions, 'host' | 'port' | 'connectTimeoutMs' | 'registerTimeoutMs' | 'joinTimeoutMs' | 'payloadBytes' | 'nickMaxLength'>
+  readonly options: Pick<ResolvedLoadOptions, 'host' | 'connectTimeoutMs' | 'registerTimeoutMs' | 'joinTimeoutMs' | 'payloadBytes' | 'nickMaxLength'>
   /**
    * Receive buffer shared by every client of the run (net.connect's `onread`): reads are
    * handled synchronously and the line splitter copies partial lines, so one buffer serves
@@ -75,6 +75,8 @@ export class SimClient {
   readonly roomStart: number
   readonly roomSize: number
   readonly localAddress: string | undefined
+  /** Server port this client's room lives on. */
+  readonly port: number
   nick: string
   state: ClientState = 'new'
   /** Epoch-relative µs of each step; -1 until it happens. */
@@ -115,7 +117,7 @@ export class SimClient {
   /** Arrival time of the chunk being parsed, µs: one clock read per chunk, not per line. */
   #chunkUs = 0
 
-  constructor (host: ClientHost, init: { id: number, room: number, channel: string, nick: string, roomStart: number, roomSize: number, localAddress?: string }) {
+  constructor (host: ClientHost, init: { id: number, room: number, channel: string, nick: string, roomStart: number, roomSize: number, port: number, localAddress?: string }) {
     this.#hostRef = host
     this.id = init.id
     this.room = init.room
@@ -127,6 +129,7 @@ export class SimClient {
     this.roomStart = init.roomStart
     this.roomSize = init.roomSize
     this.localAddress = init.localAddress
+    this.port = init.port
     this.#splitter = new LineSplitter(MAX_LINE_BYTES, {
       onLine: line => this.#onLine(line),
       onOverflow: () => this.#hostRef.onError(this, 'line-too-long', `line over ${MAX_LINE_BYTES} bytes`)
@@ -146,7 +149,7 @@ export class SimClient {
     this.connectStartUs = h.nowUs()
     const socket = connect({
       host: o.host,
-      port: o.port,
+      port: this.port,
       localAddress: this.localAddress,
       noDelay: true,
       onread: {

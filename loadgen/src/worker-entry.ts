@@ -30,7 +30,7 @@ process.on('SIGINT', () => {})
 process.on('disconnect', () => run?.stop('parent process went away'))
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'start' && run === undefined) {
-    run = new LoadRun({ options: m.options, worker: m.worker, slice: m.slice, epochMs: m.epochMs, coordinator })
+    run = new LoadRun({ options: m.options, worker: m.worker, slice: m.slice, epochMs: m.epochMs, rampRate: m.rampRate, coordinator })
     for (const name of FORWARDED_EVENTS) {
       const forward = (payload: unknown): void => send({ type: 'event', name, payload } as WorkerMessage)
       run.on(name, forward as never)

@@ -110,7 +110,9 @@ export class WorkerPoolLoad extends EventEmitter<LoadEvents> implements LoadEngi
       this.#retire(slot)
       if (this.#slots.every(s => !s.running)) this.#finish()
     })
-    this.#send(slot, { type: 'start', options: this.options, worker: w, slice, epochMs: this.#epochMs })
+    // --connect-rate is the run's total: each worker ramps its slice at its share of it.
+    const rampRate = this.options.connectRate / this.options.workers
+    this.#send(slot, { type: 'start', options: this.options, worker: w, slice, epochMs: this.#epochMs, rampRate })
   }
 
   #onMessage (slot: WorkerSlot, m: WorkerMessage): void {

@@ -17,6 +17,8 @@ export interface WorkerStart {
   worker: number
   slice: { start: number, end: number }
   epochMs: number
+  /** Connections per second this worker opens (its share of the run's connectRate). */
+  rampRate: number
 }
 
 export type ParentMessage =

@@ -42,7 +42,7 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
     format: LOAD_RESULT_FORMAT,
     version: LOAD_RESULT_VERSION,
     config: {
-      host: '127.0.0.1', port: 6667, clients: 10, channel: '#soak', roomSize: 10, rooms: 1, minIntervalMs: 1000, maxIntervalMs: 3000,
+      host: '127.0.0.1', port: 6667, ports: [6667], clients: 10, channel: '#soak', roomSize: 10, rooms: 1, minIntervalMs: 1000, maxIntervalMs: 3000,
       messages: 11, durationS: null, connectRate: 200, workers: 1, payloadBytes: 0, sourceAddresses: []
     },
     epochMs: 1_700_000_000_000,

@@ -153,6 +153,21 @@ describe('load engine against a fake server', () => {
     expect(r.messages.sent).toBeLessThan(6 * 1000)
   })
 
+  it('spreads rooms over several server instances', async () => {
+    const a = await fake()
+    const b = await startFakeServer()
+    try {
+      const r = await load(a.port, { port: [a.port, b.port], clients: 6, roomSize: 3 }).start()
+      expect(r.outcome).toBe('complete')
+      expect(r.config.ports).toEqual([a.port, b.port])
+      // Room 0 (clients 0–2) on the first, room 1 (3–5) on the second.
+      expect([a.registered.sort(), b.registered.sort()]).toEqual([['sab0', 'sab1', 'sab2'], ['sab3', 'sab4', 'sab5']])
+      expect(r.messages).toMatchObject({ sent: 24, expected: 24 * 2, lost: 0 })
+    } finally {
+      await b.close()
+    }
+  })
+
   it('runs once', async () => {
     const s = await fake()
     const engine = load(s.port, { clients: 1, messages: 0 })
