@@ -22,11 +22,13 @@ export function ephemeralPortCount (): number | undefined {
 }
 
 /**
- * Checks that `clients` connections spread over `addresses` source addresses fit.
- * @throws {EphemeralPortsError} when one address would need more ports than exist
+ * Checks that `clients` connections fit: bound to `addresses` source addresses, each address
+ * has its own pool; unbound (no addresses), each destination port has one.
+ * @throws {EphemeralPortsError} when one pool would need more ports than exist
  */
-export function checkEphemeralPorts (clients: number, addresses: number, available = ephemeralPortCount()): void {
+export function checkEphemeralPorts (clients: number, addresses: number, destinations = 1, available = ephemeralPortCount()): void {
   if (available === undefined) return
-  const perAddress = Math.ceil(clients / Math.max(1, addresses))
+  const pools = addresses > 0 ? addresses : Math.max(1, destinations)
+  const perAddress = Math.ceil(clients / pools)
   if (perAddress > available) throw new EphemeralPortsError({ perAddress, available, addresses: Math.max(1, addresses) })
 }

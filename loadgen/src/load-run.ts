@@ -179,7 +179,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #begin (): void {
     if (this.#state !== 'idle') throw new AlreadyStartedError({ state: this.#state })
     const o = this.options
-    checkEphemeralPorts(o.clients, o.sourceAddresses.length)
+    checkEphemeralPorts(o.clients, o.sourceAddresses.length, o.ports.length)
     this.#fdReport = ensureFdLimit(this.#cfg.slice.end - this.#cfg.slice.start, o.workers)
     this.#state = 'running'
     this.#startedMs = this.#clock.toEpochMs(this.nowUs())

@@ -70,7 +70,7 @@ export class WorkerPoolLoad extends EventEmitter<LoadEvents> implements LoadEngi
     if (this.#started) return Promise.reject(new AlreadyStartedError({ state: 'started' }))
     this.#started = true
     try {
-      checkEphemeralPorts(this.options.clients, this.options.sourceAddresses.length)
+      checkEphemeralPorts(this.options.clients, this.options.sourceAddresses.length, this.options.ports.length)
     } catch (err) {
       return Promise.reject(err)
     }

@@ -53,10 +53,17 @@ describe('file-descriptor limit', () => {
 
 describe('ephemeral ports', () => {
   it('refuses more connections per source address than there are ports, and suggests more addresses', () => {
-    expect(() => checkEphemeralPorts(28_000, 1, 28_232)).not.toThrow()
-    const err = thrown(() => checkEphemeralPorts(50_000, 1, 28_232))
+    expect(() => checkEphemeralPorts(28_000, 1, 1, 28_232)).not.toThrow()
+    const err = thrown(() => checkEphemeralPorts(50_000, 1, 1, 28_232))
     expect(err.code).toBe('SW_LOADGEN_EPHEMERAL_PORTS')
     expect(err.message).toContain('--source-addresses')
-    expect(() => checkEphemeralPorts(50_000, 2, 28_232)).not.toThrow()
+    expect(() => checkEphemeralPorts(50_000, 2, 1, 28_232)).not.toThrow()
+  })
+
+  it('counts a pool per destination port when connections are not bound to a source address', () => {
+    expect(() => checkEphemeralPorts(50_000, 0, 1, 28_232)).toThrow()
+    expect(() => checkEphemeralPorts(50_000, 0, 3, 28_232)).not.toThrow()
+    // Bound connections share their address's pool whatever the destination.
+    expect(() => checkEphemeralPorts(50_000, 1, 3, 28_232)).toThrow()
   })
 })

@@ -1,0 +1,148 @@
+/**
+ * Benchmark 2 — how many clients the loadgen itself can drive.
+ *
+ * Part A, one process: growing numbers of clients at 1–3 s intervals in rooms of 10 against
+ * one server; the capacity is the largest count whose send-timer lateness p99 stays under
+ * 10 ms (a late timer means the loadgen, not the server, sets the pace).
+ * Part B, across workers: the goal of 50,000 clients over several worker processes. No process
+ * here may hold more than its hard fd limit (20,000, not raisable without CAP_SYS_RESOURCE), the
+ * server included, so the rooms are spread over as many server instances as workers.
+ * The server is inspircd by default: ngircd walks all its connections on every loop iteration
+ * and saturates its core from about 5,000 active clients, which would measure ngircd instead.
+ * Both parts report the loadgen's CPU seconds per million deliveries received and deliveries per
+ * socket read, which is what that cost depends on.
+ *
+ *   node dist/bench/loadgen-capacity.js [--counts 1000,2500,5000,10000,15000] [--seconds 20]
+ *                                       [--total 50000] [--workers 3] [--room-size 10] [--write-doc]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import yargs from 'yargs'
+import { createLoad } from '../loadgen/src/create-load.js'
+import { startServer } from './irc-servers.js'
+import type { RunningServer, ServerKind } from './irc-servers.js'
+import { machineInfo, machineLine } from './machine.js'
+import { markdownTable, writeBenchSection } from './bench-doc.js'
+
+interface Row {
+  part: 'A' | 'B'
+  clients: number
+  workers: number
+  joined: number
+  sent: number
+  deliveries: number
+  timerLatenessP99Ms: number
+  lagP99Ms: number
+  fanoutP99Ms: number
+  loadgenCpuS: number
+  loadgenCpuPerM: number
+  deliveriesPerRead: number
+  /** Loadgen CPU while sending, % of one core, summed over workers. */
+  loadgenCpuPct: number
+  lost: number
+  outcome: string
+  abort: string | null
+  loadAverage1m: number
+}
+
+const argv = yargs(process.argv.slice(2))
+  .options({
+    counts: { type: 'string', default: '1000,2500,5000,10000,15000' },
+    seconds: { type: 'number', default: 20 },
+    total: { type: 'number', default: 50_000 },
+    workers: { type: 'number', default: 3 },
+    server: { type: 'string', default: 'inspircd' },
+    'room-size': { type: 'number', default: 10 },
+    'skip-workers': { type: 'boolean', default: false },
+    'write-doc': { type: 'boolean', default: false }
+  })
+  .strict()
+  .parseSync()
+
+const machine = machineInfo()
+const rows: Row[] = []
+
+async function measure (part: 'A' | 'B', clients: number, workers: number, servers: RunningServer[]): Promise<Row> {
+  const engine = createLoad({
+    port: servers.map(s => s.port), clients, workers, roomSize: argv['room-size'], minIntervalMs: 1000, maxIntervalMs: 3000,
+    durationS: argv.seconds, connectRate: 700 * servers.length, drainTimeoutMs: 5000, seed: 2
+  })
+  const loadAverage1m = loadavg()[0] as number
+  const r = await engine.start()
+  const cpuMs = r.self.workers.reduce((n, w) => n + w.sendCpuMs, 0)
+  const wallMs = Math.max(...r.self.workers.map(w => w.sendWallMs))
+  const reads = r.self.workers.reduce((n, w) => n + w.reads, 0)
+  const row: Row = {
+    part,
+    clients,
+    workers,
+    joined: r.clients.joined,
+    sent: r.messages.sent,
+    deliveries: r.messages.delivered,
+    timerLatenessP99Ms: round(r.latency.timerLateness.p99 / 1000, 1),
+    lagP99Ms: round(Math.max(...r.self.workers.map(w => w.eventLoopLag.p99Ms)), 1),
+    fanoutP99Ms: round(r.latency.fanout.p99 / 1000, 1),
+    loadgenCpuS: round(cpuMs / 1000, 2),
+    loadgenCpuPerM: r.messages.delivered === 0 ? NaN : round((cpuMs / 1000) / (r.messages.delivered / 1e6), 2),
+    deliveriesPerRead: reads === 0 ? 0 : round(r.messages.delivered / reads, 2),
+    loadgenCpuPct: wallMs === 0 ? 0 : Math.round((100 * cpuMs) / wallMs),
+    lost: r.messages.lost,
+    outcome: r.outcome,
+    abort: r.abort?.message ?? null,
+    loadAverage1m: round(loadAverage1m, 2)
+  }
+  console.error(JSON.stringify(row))
+  return row
+}
+
+// Part A: one process, one server.
+for (const clients of argv.counts.split(',').map(Number)) {
+  const server = await startServer(argv.server as ServerKind)
+  try {
+    rows.push(await measure('A', clients, 1, [server]))
+  } finally {
+    await server.stop()
+  }
+}
+
+// Part B: the total over workers, one server per worker.
+if (!argv['skip-workers']) {
+  const servers: RunningServer[] = []
+  try {
+    for (let i = 0; i < argv.workers; i++) servers.push(await startServer(argv.server as ServerKind))
+    rows.push(await measure('B', argv.total, argv.workers, servers))
+  } catch (err) {
+    console.error(`part B failed: ${(err as Error).message}`)
+  } finally {
+    await Promise.all(servers.map(async s => await s.stop()))
+  }
+}
+
+mkdirSync('bench/.work', { recursive: true })
+writeFileSync('bench/.work/loadgen-capacity.json', JSON.stringify({ machine, args: argv, rows }, null, 2))
+const markdown = render()
+console.log(markdown)
+if (argv['write-doc']) writeBenchSection('docs/benchmarks.md', 'loadgen-capacity', markdown)
+
+function render (): string {
+  const capacity = rows.filter(r => r.part === 'A' && r.timerLatenessP99Ms < 10 && r.outcome === 'complete' && r.joined === r.clients)
+    .sort((a, b) => b.clients - a.clients)[0]
+  return [
+    `Run: \`node dist/bench/loadgen-capacity.js --server ${argv.server} --counts ${argv.counts} --seconds ${argv.seconds} --total ${argv.total} --workers ${argv.workers} --room-size ${argv['room-size']}\``,
+    '',
+    `Machine: ${machineLine(machine)}`,
+    '',
+    markdownTable(
+      ['part', 'clients', 'workers', 'joined', 'deliveries', 'timer lateness p99 ms', 'loop lag p99 ms', 'fan-out p99 ms', 'loadgen CPU % (sending)', 'loadgen CPU s / M deliveries', 'deliveries / read', 'lost', 'outcome', 'load avg'],
+      rows.map(r => [r.part, r.clients.toLocaleString('en-US'), r.workers, r.joined.toLocaleString('en-US'), r.deliveries.toLocaleString('en-US'), r.timerLatenessP99Ms,
+        r.lagP99Ms, r.fanoutP99Ms, r.loadgenCpuPct, r.loadgenCpuPerM, r.deliveriesPerRead, r.lost, r.abort === null ? r.outcome : `${r.outcome}: ${r.abort}`, r.loadAverage1m])
+    ),
+    '',
+    `Clients per process with timer lateness p99 < 10 ms: ${capacity === undefined ? 'none of the counts tried' : `${capacity.clients.toLocaleString('en-US')} (the largest count tried that met it)`}.`
+  ].join('\n')
+}
+
+function round (n: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(n * f) / f
+}
