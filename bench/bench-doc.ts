@@ -1,14 +1,15 @@
 /**
  * Regenerates one benchmark's section of docs/benchmarks.md in place (pino's update-bench-doc):
- * the section sits between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`, and the
+ * the section sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` (the convention of
+ * bench/hooks-overhead.ts), and the
  * rest of the document — prose, other benchmarks' sections — is left as it is.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 
 /** Replaces (or appends) the section `name` of the Markdown document at `path`. */
 export function writeBenchSection (path: string, name: string, markdown: string): void {
-  const start = `<!-- bench:${name}:start -->`
-  const end = `<!-- bench:${name}:end -->`
+  const start = `<!-- ${name}:start -->`
+  const end = `<!-- ${name}:end -->`
   const block = `${start}\n${markdown.trim()}\n${end}`
   const doc = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n'
   const a = doc.indexOf(start)

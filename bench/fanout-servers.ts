@@ -10,7 +10,7 @@
  * machine load hits them alike.
  *
  *   node dist/bench/fanout-servers.js [--clients 500] [--seconds 15] [--servers reference,ngircd,inspircd]
- *                                    [--rates 1000-3000,500-1500,250-750,125-375] [--write-doc]
+ *                                    [--rates 1000-3000,500-1500,250-750,125-375] [--write]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -48,7 +48,7 @@ const argv = yargs(process.argv.slice(2))
     seconds: { type: 'number', default: 15 },
     servers: { type: 'string', default: 'reference,ngircd,inspircd' },
     rates: { type: 'string', default: '1000-3000,500-1500,250-750,125-375' },
-    'write-doc': { type: 'boolean', default: false }
+    write: { type: 'boolean', default: false }
   })
   .strict()
   .parseSync()
@@ -114,7 +114,7 @@ mkdirSync('bench/.work', { recursive: true })
 writeFileSync('bench/.work/fanout-servers.json', JSON.stringify({ machine, clients: argv.clients, seconds: argv.seconds, rows }, null, 2))
 const markdown = render()
 console.log(markdown)
-if (argv['write-doc']) writeBenchSection('docs/benchmarks.md', 'fanout-servers', markdown)
+if (argv.write) writeBenchSection('docs/benchmarks.md', 'fanout-servers', markdown)
 
 function render (): string {
   const out: string[] = []

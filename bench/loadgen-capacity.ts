@@ -13,7 +13,7 @@
  * socket read, which is what that cost depends on.
  *
  *   node dist/bench/loadgen-capacity.js [--counts 1000,2500,5000,10000,15000] [--seconds 20]
- *                                       [--total 50000] [--workers 3] [--room-size 10] [--write-doc]
+ *                                       [--total 50000] [--workers 3] [--room-size 10] [--write]
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
@@ -54,7 +54,7 @@ const argv = yargs(process.argv.slice(2))
     server: { type: 'string', default: 'inspircd' },
     'room-size': { type: 'number', default: 10 },
     'skip-workers': { type: 'boolean', default: false },
-    'write-doc': { type: 'boolean', default: false }
+    write: { type: 'boolean', default: false }
   })
   .strict()
   .parseSync()
@@ -122,7 +122,7 @@ mkdirSync('bench/.work', { recursive: true })
 writeFileSync('bench/.work/loadgen-capacity.json', JSON.stringify({ machine, args: argv, rows }, null, 2))
 const markdown = render()
 console.log(markdown)
-if (argv['write-doc']) writeBenchSection('docs/benchmarks.md', 'loadgen-capacity', markdown)
+if (argv.write) writeBenchSection('docs/benchmarks.md', 'loadgen-capacity', markdown)
 
 function render (): string {
   const capacity = rows.filter(r => r.part === 'A' && r.timerLatenessP99Ms < 10 && r.outcome === 'complete' && r.joined === r.clients)
