@@ -1,8 +1,7 @@
 /**
  * Regenerates one benchmark's section of docs/benchmarks.md in place (pino's update-bench-doc):
  * the section sits between `<!-- NAME:start -->` and `<!-- NAME:end -->` (the convention of
- * bench/hooks-overhead.ts), and the
- * rest of the document — prose, other benchmarks' sections — is left as it is.
+ * bench/hooks-overhead.ts); the rest of the document is left as it is.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 
