@@ -86,5 +86,7 @@ export function renderLoadSummary (r: LoadResult): string {
   out.push(r.self.bottleneck
     ? `LOADGEN IS THE BOTTLENECK — latency figures are suspect: ${r.self.reasons.join('; ')}`
     : 'loadgen was not the bottleneck (loop lag, timer lateness and CPU within limits)')
+  const pressure = Math.max(...r.self.workers.map(w => w.cpuPressure ?? 0))
+  if (pressure >= 10) out.push(`machine CPU pressure ${pressure.toFixed(0)}% (Linux PSI): other processes competed for the cores while sending`)
   return out.join('\n') + '\n'
 }

@@ -132,6 +132,8 @@ export interface SelfReport {
   /** Wall and CPU time from the start of sending to the end of the drain. */
   sendWallMs: number
   sendCpuMs: number
+  /** Machine CPU pressure (PSI some avg10, %) when sending ended: other processes competing. */
+  cpuPressure: number | null
   /** Deliveries this process received (its share of `messages.delivered`). */
   delivered: number
   /** Socket reads: the kernel and Node cost is per read, so deliveries/read drives CPU per delivery. */

@@ -690,6 +690,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
           cpuSystemMs: self.cpuSystemMs,
           sendWallMs: self.sendWallMs,
           sendCpuMs: self.sendCpuMs,
+          cpuPressure: self.cpuPressure,
           delivered: this.#delivered,
           reads: this.reads,
           eventLoopLag: self.lag,

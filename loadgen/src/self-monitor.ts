@@ -6,6 +6,7 @@
  * into the latency figures (a slow ramp does not), and an ELD histogram cannot be added to
  * another to derive it from the first.
  */
+import { readFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { IntervalHistogram } from 'node:perf_hooks'
 
@@ -28,6 +29,7 @@ export class SelfMonitor {
   #sendWall = 0
   #sendCpuMs = 0
   #sendWallMs = 0
+  #pressure: number | null = null
 
   constructor () {
     this.#window = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
@@ -64,10 +66,11 @@ export class SelfMonitor {
     this.#sendCpuMs += cpuMsBetween(this.#sendCpu, process.cpuUsage())
     this.#sendWallMs += performance.now() - this.#sendWall
     this.#sendCpu = undefined
+    this.#pressure = cpuPressure()
   }
 
   /** Totals since start (lag: while sending and draining); stops the monitors. */
-  finish (): { wallMs: number, cpuUserMs: number, cpuSystemMs: number, sendCpuMs: number, sendWallMs: number, lag: LagSummary } {
+  finish (): { wallMs: number, cpuUserMs: number, cpuSystemMs: number, sendCpuMs: number, sendWallMs: number, lag: LagSummary, cpuPressure: number | null } {
     this.markSendEnd()
     const cpu = process.cpuUsage(this.#startCpu)
     const h = this.#sending
@@ -81,8 +84,23 @@ export class SelfMonitor {
       cpuSystemMs: cpu.system / 1000,
       sendCpuMs: this.#sendCpuMs,
       sendWallMs: this.#sendWallMs,
-      lag: lagSummary
+      lag: lagSummary,
+      cpuPressure: this.#pressure
     }
+  }
+}
+
+/**
+ * The machine's CPU pressure: % of the last 10 s in which some runnable task waited for a CPU
+ * (Linux PSI, /proc/pressure/cpu). High pressure means other processes compete for the cores,
+ * so the loop's lag is not only the loadgen's own doing. Null where PSI is unavailable.
+ */
+export function cpuPressure (): number | null {
+  try {
+    const m = /^some avg10=([\d.]+)/m.exec(readFileSync('/proc/pressure/cpu', 'latin1'))
+    return m === null ? null : Number(m[1])
+  } catch {
+    return null // no PSI (not Linux, or a kernel without CONFIG_PSI)
   }
 }
 

@@ -71,7 +71,7 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
       bottleneck: false,
       reasons: [],
       workers: [{
-        worker: p.worker ?? 0, pid: 1000 + (p.worker ?? 0), wallMs: 1, cpuUserMs: 1, cpuSystemMs: 1, sendWallMs: 1, sendCpuMs: 1, delivered: unique + (p.duplicates ?? 0), reads: 1,
+        worker: p.worker ?? 0, pid: 1000 + (p.worker ?? 0), wallMs: 1, cpuUserMs: 1, cpuSystemMs: 1, sendWallMs: 1, sendCpuMs: 1, cpuPressure: null, delivered: unique + (p.duplicates ?? 0), reads: 1,
         eventLoopLag: { p50Ms: 0, p99Ms: 0, maxMs: 0 }, fdLimit: { soft: 1024, hard: 1024, needed: 74, raised: false }, bottleneck: false, reasons: []
       }]
     },
