@@ -14,15 +14,13 @@
  * and a fresh connection is refused — a dead process, not a server that kicks clients.
  */
 import { EventEmitter } from 'node:events'
-import { connect } from 'node:net'
-import { createHistogram, createRecorder, encodeHistogram } from './histograms.js'
-import type { Histogram } from './histograms.js'
 import { createRandom, uniform } from './random.js'
 import { nickFor } from './nick.js'
 import { channelName, roomCount, roomOf } from './load-options.js'
 import type { ResolvedLoadOptions } from './load-options.js'
 import { LOAD_RESULT_FORMAT, LOAD_RESULT_VERSION } from './load-result.js'
-import type { ClientRecord, LoadAbort, LoadOutcome, LoadResult, RoomStats } from './load-result.js'
+import type { LoadAbort, LoadOutcome, LoadResult } from './load-result.js'
+import { LoadTally } from './load-tally.js'
 import { appendWindow, emptySeries } from './time-series.js'
 import type { TimeSeries } from './time-series.js'
 import { judgeBottleneck } from './bottleneck.js'
@@ -34,8 +32,10 @@ import { createRunClock } from './clock.js'
 import type { RunClock } from './clock.js'
 import type { Coordinator, RoomCounts } from './coordinator.js'
 import { SimClient } from './sim-client.js'
+import { probeTarget } from './target-probe.js'
 import type { ClientHost } from './sim-client.js'
-import { DUPLICATE, REORDERED } from './sequence-tracker.js'
+import { DUPLICATE } from './sequence-tracker.js'
+import type { Delivery } from './sequence-tracker.js'
 import { AlreadyStartedError, TargetLostError, TargetUnreachableError } from './errors.js'
 import type { LoadEngine, LoadEvents, LoadPhase, TickEvent } from './load-events.js'
 
@@ -56,9 +56,6 @@ export interface RunConfig {
   coordinator: Coordinator
 }
 
-/** Running counters of one room, for the rooms of this process. */
-type RoomTally = Omit<RoomStats, 'room' | 'channel'>
-
 export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, ClientHost {
   readonly options: ResolvedLoadOptions
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024)
@@ -70,15 +67,9 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   readonly #clock: RunClock
   readonly #random: () => number
   readonly #clients: SimClient[] = []
-  readonly #firstRoom: number
-  readonly #rooms: RoomTally[]
+  readonly #tally: LoadTally
   readonly #monitor = new SelfMonitor()
-  readonly #hist: Record<'connect' | 'register' | 'join' | 'fanout' | 'timerLateness', Histogram>
-  /** The fan-out histogram as it was at the previous tick: the window is the difference. */
-  readonly #fanoutAtTick: Histogram
-  readonly #fanoutWindow: Histogram
   readonly #series: TimeSeries
-  readonly #errors = new Map<string, number>()
 
   #state: 'idle' | 'running' | 'done' = 'idle'
   #phase: LoadPhase = 'connecting'
@@ -95,7 +86,9 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #nextToStart = 0
   #rampLastMs = 0
   #rampAllowance = 0
+  /** Clients not yet joined or failed: the `joined` barrier waits for zero. */
   #unsettled: number
+  /** Sockets not yet closed (connecting or connected). */
   #open = 0
   #connectedNow = 0
   #everConnected = 0
@@ -103,30 +96,10 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #probing = false
   #finishAfterProbe = false
 
-  // Counters (see ClientCounts / MessageCounts)
-  #started = 0
-  #connected = 0
-  #registered = 0
-  #joined = 0
-  #globalJoined = 0
-  #connectFailed = 0
-  #joinFailed = 0
-  #nickRetries = 0
-  #droppedEarly = 0
-  #quitClean = 0
-  #quitTimedOut = 0
-  #sent = 0
-  #expected = 0
-  #delivered = 0
-  #unique = 0
-  #duplicates = 0
-  #reordered = 0
-  #foreign = 0
-  #errorCount = 0
-
   // Sending and draining
   #sendEndUs = Infinity
   #sendingClients = 0
+  /** Deliveries still owed to live receivers once the `sent` barrier told each its due. */
   #outstanding = 0
   #draining = false
   #drainTimer: NodeJS.Timeout | undefined
@@ -135,9 +108,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   // Ticks
   #tickTimer: NodeJS.Timeout | undefined
   #tickIndex = 0
-  #windowSent = 0
-  #windowDelivered = 0
-  #windowErrors = 0
+  /** Resolves a pending barrier wait with `undefined` when the run is stopped. */
   #stopSignal: (() => void) | undefined
 
   constructor (cfg: RunConfig) {
@@ -149,20 +120,11 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.nowUs = this.#clock.nowUs
     // Each worker draws its own intervals; the seed keeps a run reproducible.
     this.#random = createRandom(o.seed + cfg.worker * 0x9e3779b1)
-    this.#unsettled = cfg.slice.end - cfg.slice.start
-    this.#firstRoom = roomOf(cfg.slice.start, o.roomSize)
-    const lastRoom = cfg.slice.end > cfg.slice.start ? roomOf(cfg.slice.end - 1, o.roomSize) : this.#firstRoom - 1
-    this.#rooms = Array.from({ length: lastRoom - this.#firstRoom + 1 }, () => ({ members: 0, sent: 0, expected: 0, unique: 0, duplicates: 0, reordered: 0 }))
-    this.#hist = {
-      connect: createHistogram(),
-      register: createHistogram(),
-      join: createHistogram(),
-      // The two recorded on every delivery and send use the WebAssembly build (see histograms.ts).
-      fanout: createRecorder(),
-      timerLateness: createRecorder()
-    }
-    this.#fanoutAtTick = createRecorder()
-    this.#fanoutWindow = createRecorder()
+    const clients = cfg.slice.end - cfg.slice.start
+    this.#unsettled = clients
+    const firstRoom = roomOf(cfg.slice.start, o.roomSize)
+    const lastRoom = clients > 0 ? roomOf(cfg.slice.end - 1, o.roomSize) : firstRoom - 1
+    this.#tally = new LoadTally(clients, firstRoom, lastRoom - firstRoom + 1)
     this.#series = emptySeries(o.tickMs, o.seriesCapacity)
     this.#done = new Promise(resolve => { this.#resolve = resolve })
   }
@@ -203,29 +165,31 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   // ── ClientHost ────────────────────────────────────────────────────────────
 
   onConnected (c: SimClient): void {
-    this.#connected++
+    this.#tally.clients.connected++
     this.#connectedNow++
     this.#everConnected++
-    this.#hist.connect.recordValue(Math.max(0, c.connectedUs - c.connectStartUs))
+    this.#tally.recordStep('connect', c.connectedUs - c.connectStartUs)
     if (this.listenerCount('connected') > 0) this.emit('connected', this.#clientEvent(c, c.connectedUs))
   }
 
   onRegistered (c: SimClient): void {
-    this.#registered++
-    this.#hist.register.recordValue(Math.max(0, c.registeredUs - c.connectedUs))
+    this.#tally.clients.registered++
+    this.#tally.recordStep('register', c.registeredUs - c.connectedUs)
   }
 
   onJoined (c: SimClient): void {
-    this.#joined++
-    this.#hist.join.recordValue(Math.max(0, c.joinedUs - c.joinSentUs))
+    this.#tally.clients.joined++
+    this.#tally.recordStep('join', c.joinedUs - c.joinSentUs)
     if (this.listenerCount('joined') > 0) this.emit('joined', this.#clientEvent(c, c.joinedUs))
     this.#settled()
   }
 
   onSetupFailed (c: SimClient, kind: string, detail: string): void {
-    if (c.state === 'connecting') this.#connectFailed++
-    else this.#joinFailed++
+    if (c.state === 'connecting') this.#tally.clients.connectFailed++
+    else this.#tally.clients.joinFailed++
     this.#count(c, kind, detail)
+    // Nothing has ever connected and this one was refused: do not ramp thousands more into
+    // the same refusal, end now.
     if (c.state === 'connecting' && this.#everConnected === 0 && UNREACHABLE_CODES.has(kind)) {
       this.#end('target-unreachable', new TargetUnreachableError({ target: this.#target(), cause: `${kind}: ${detail}` }))
       return
@@ -238,50 +202,38 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   }
 
   onNickRetry (): void {
-    this.#nickRetries++
+    this.#tally.clients.nickRetries++
   }
 
-  onDelivery (c: SimClient, kind: number, latencyUs: number): void {
-    this.#delivered++
-    this.#windowDelivered++
-    const room = this.#rooms[c.room - this.#firstRoom] as RoomTally
-    if (kind === DUPLICATE) {
-      this.#duplicates++
-      room.duplicates++
-      return
-    }
-    this.#unique++
-    room.unique++
-    if (kind === REORDERED) {
-      this.#reordered++
-      room.reordered++
-    }
-    // Negative only through clock skew between worker processes; never below zero.
-    const v = latencyUs > 0 ? latencyUs : 0
-    this.#hist.fanout.recordValue(v)
-    if (this.#draining && c.received <= c.expectedReceipts) {
+  onDelivery (c: SimClient, kind: Delivery, latencyUs: number): void {
+    this.#tally.recordDelivery(c.room, kind, latencyUs)
+    // The client already counted a distinct delivery in `received`; one fewer is owed.
+    if (this.#draining && kind !== DUPLICATE && c.received <= c.expectedReceipts) {
       this.#outstanding--
       if (this.#outstanding <= 0) this.#quitAll()
     }
   }
 
   onForeign (): void {
-    this.#foreign++
+    this.#tally.messages.foreign++
   }
 
   onClosed (c: SimClient, early: boolean): void {
     this.#open--
     if (c.connectedUs >= 0) this.#connectedNow--
+    const k = this.#tally.clients
     if (c.quitSentUs >= 0) {
-      if (c.serverClosed && c.closedBy === 'server') this.#quitClean++
-      else this.#quitTimedOut++
+      if (c.serverClosed && c.closedBy === 'server') k.quitClean++
+      else k.quitTimedOut++
     } else if (early) {
-      this.#droppedEarly++
+      k.droppedEarly++
       this.#count(c, c.closedBy === 'error' ? 'connection-reset' : 'server-closed', 'connection closed by the server before QUIT')
     }
+    // A sender that died will send no more; the `sent` barrier must not wait for it.
     if (c.state === 'closed' && c.sendTimer === undefined && !c.doneSending && c.joinedUs >= 0 && this.#phase === 'sending') {
       this.#clientDoneSending(c)
     }
+    // A receiver that died will receive no more; what it missed is already loss.
     if (this.#draining && c.expectedReceipts > c.received) {
       this.#outstanding -= c.expectedReceipts - c.received
       c.expectedReceipts = c.received
@@ -289,7 +241,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     }
     if (early && c.joinedUs < 0 && !c.setupFailed && this.#phase === 'connecting') {
       // Dropped during registration or join without a failure of its own: it will never join.
-      this.#joinFailed++
+      k.joinFailed++
       this.#settled()
     }
     // A dropped connection, or a refused one after others succeeded, may mean the target died.
@@ -336,7 +288,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
       localAddress: addresses.length > 0 ? addresses[id % addresses.length] : undefined
     })
     this.#clients.push(c)
-    this.#started++
+    this.#tally.clients.started++
     this.#open++
     c.connect()
   }
@@ -346,6 +298,11 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     if (this.#unsettled === 0 && this.#phase === 'connecting') void this.#barrierJoined()
   }
 
+  /**
+   * Every client of this process has joined or failed. The barrier sums each room's members
+   * over all processes: a message is owed to exactly the members that joined before sending
+   * started, so late joiners and failures never count as loss.
+   */
   async #barrierJoined (): Promise<void> {
     const local: RoomCounts = {}
     for (const c of this.#clients) if (c.state === 'joined') local[c.room] = (local[c.room] ?? 0) + 1
@@ -353,9 +310,9 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     if (members === undefined || this.#phase !== 'connecting') return
     let global = 0
     for (const n of Object.values(members)) global += n
-    this.#globalJoined = global
-    for (let i = 0; i < this.#rooms.length; i++) (this.#rooms[i] as RoomTally).members = members[this.#firstRoom + i] ?? 0
-    this.emit('barrier', { joined: global, failed: this.#connectFailed + this.#joinFailed })
+    this.#tally.setMembers(members)
+    const k = this.#tally.clients
+    this.emit('barrier', { joined: global, failed: k.connectFailed + k.joinFailed })
     if (global === 0 && this.#everConnected === 0) {
       this.#end('target-unreachable', new TargetUnreachableError({ target: this.#target(), cause: 'no client could connect' }))
       return
@@ -372,12 +329,14 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     for (const c of this.#clients) {
       if (c.state !== 'joined') continue
       this.#sendingClients++
+      // The first send is a full random interval away, so clients do not start in lockstep.
       c.nextSendUs = goUs + Math.round(uniform(this.#random, o.minIntervalMs, o.maxIntervalMs) * 1000)
       this.#scheduleSend(c)
     }
     if (this.#sendingClients === 0) void this.#barrierSent()
   }
 
+  /** Arms the client's next send, or marks it done (count reached, duration over, or gone). */
   #scheduleSend (c: SimClient): void {
     const o = this.options
     if ((o.messages !== null && c.sent >= o.messages) || c.nextSendUs > this.#sendEndUs || c.state !== 'joined') {
@@ -395,17 +354,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
       return
     }
     const intended = c.nextSendUs
-    const late = this.nowUs() - intended
-    this.#hist.timerLateness.recordValue(late > 0 ? late : 0)
     c.send(intended)
-    this.#sent++
-    this.#windowSent++
-    const room = this.#rooms[c.room - this.#firstRoom] as RoomTally
-    room.sent++
-    // The message is owed to every other member that joined before the barrier.
-    const owed = room.members - 1
-    room.expected += owed
-    this.#expected += owed
+    this.#tally.recordSend(c.room, this.nowUs() - intended)
     // The schedule advances from the intended time, not from now: a late timer does not
     // push later messages back (coordinated omission).
     c.nextSendUs = intended + Math.round(uniform(this.#random, this.options.minIntervalMs, this.options.maxIntervalMs) * 1000)
@@ -421,10 +371,15 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     if (this.#sendingClients === 0 && this.#phase === 'sending') void this.#barrierSent()
   }
 
+  /**
+   * This process has sent its last message. The barrier sums what each room sent over all
+   * processes, so every receiver knows exactly how many deliveries are still owed to it and the
+   * drain ends as soon as they are in — no guessing with a quiet period.
+   */
   async #barrierSent (): Promise<void> {
     this.#setPhase('draining')
     const local: RoomCounts = {}
-    for (let i = 0; i < this.#rooms.length; i++) local[this.#firstRoom + i] = (this.#rooms[i] as RoomTally).sent
+    for (const r of this.#tally.roomStats(String)) local[r.room] = r.sent
     const sentByRoom = await this.#sync('sent', local)
     if (sentByRoom === undefined || this.#phase !== 'draining') return
     // Each live receiver is owed everything its room sent except its own messages.
@@ -443,6 +398,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#drainTimer = setTimeout(() => this.#quitAll(), this.options.drainTimeoutMs)
   }
 
+  /** QUIT on every connection; a server that does not close within quitTimeoutMs is cut off. */
   #quitAll (): void {
     if (this.#phase === 'quitting' || this.#phase === 'done') return
     this.#stopRamp()
@@ -477,37 +433,20 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#quitAll()
   }
 
-  /**
-   * Every live connection is gone: is the target dead, or did it just close some clients?
-   * One probe connection per server port; the target is lost when every port refuses.
-   */
+  /** Every live connection is gone: is the target dead, or did it just close some clients? */
   #checkTargetLost (): void {
     if (this.#connectedNow > 0 || this.#probing || this.#everConnected === 0) return
     if (this.#phase === 'quitting' || this.#phase === 'done') return
     this.#probing = true
     const phase = this.#phase
-    void Promise.all(this.options.ports.map(async port => await this.#probe(port))).then(refusals => {
+    void probeTarget(this.options.host, this.options.ports, this.options.connectTimeoutMs).then(refusals => {
       this.#probing = false
+      // With several server instances, one dead among live ones is loss, not a lost target.
       if (refusals.every(r => r !== undefined)) {
-        const lost = this.#connected
+        const lost = this.#tally.clients.connected
         this.#end('target-lost', new TargetLostError({ target: this.#target(), phase, lost, cause: `a new connection failed with ${refusals[0] ?? '?'}` }))
       }
       if (this.#finishAfterProbe) this.#finish()
-    })
-  }
-
-  /** Resolves with the error code when a fresh connection to `port` fails, undefined otherwise. */
-  async #probe (port: number): Promise<string | undefined> {
-    return await new Promise(resolve => {
-      const probe = connect({ host: this.options.host, port })
-      const alive = (): void => {
-        probe.destroy()
-        resolve(undefined)
-      }
-      // A server that accepts, or one too busy to answer, is alive; only a refusal means dead.
-      probe.setTimeout(this.options.connectTimeoutMs, alive)
-      probe.once('connect', alive)
-      probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message))
     })
   }
 
@@ -545,44 +484,22 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #tick (windowStartMs: number): void {
     const o = this.options
     const { lagP99Ms, cpuMs } = this.#monitor.window()
-    // One record per delivery, into the run's histogram; the window is (now − previous tick),
-    // a few array passes per tick instead of a second record per delivery.
-    let p99Us = 0
-    if (this.#windowDelivered > 0) {
-      const window = this.#fanoutWindow
-      window.reset()
-      window.add(this.#hist.fanout)
-      window.subtract(this.#fanoutAtTick)
-      p99Us = window.totalCount === 0 ? 0 : window.getValueAtPercentile(99)
-      this.#fanoutAtTick.add(window)
-    }
-    appendWindow(this.#series, {
-      startMs: windowStartMs,
-      connected: this.#connectedNow,
-      sent: this.#windowSent,
-      delivered: this.#windowDelivered,
-      errors: this.#windowErrors,
-      p99Us,
-      cpuMs,
-      lagP99Ms
-    })
+    const w = this.#tally.closeWindow()
+    appendWindow(this.#series, { startMs: windowStartMs, connected: this.#connectedNow, ...w, cpuMs, lagP99Ms })
     const tick: TickEvent = {
       elapsedMs: this.#clock.toEpochMs(this.nowUs()) - this.#startedMs,
       phase: this.#phase,
-      target: this.#cfg.slice.end - this.#cfg.slice.start,
+      target: this.#tally.clients.target,
       connected: this.#connectedNow,
-      joined: this.#joined,
-      sent: this.#sent,
-      delivered: this.#delivered,
-      deliveredPerS: (this.#windowDelivered * 1000) / o.tickMs,
-      windowP99Ms: p99Us / 1000,
-      errors: this.#errorCount,
+      joined: this.#tally.clients.joined,
+      sent: this.#tally.messages.sent,
+      delivered: this.#tally.messages.delivered,
+      deliveredPerS: (w.delivered * 1000) / o.tickMs,
+      windowP99Ms: w.p99Us / 1000,
+      errors: this.#tally.errorCount,
       lagP99Ms,
       cpuPct: (cpuMs * 100) / o.tickMs
     }
-    this.#windowSent = 0
-    this.#windowDelivered = 0
-    this.#windowErrors = 0
     this.emit('tick', tick)
   }
 
@@ -602,7 +519,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#phase = 'done'
     this.#state = 'done'
     const result = this.#result()
-    for (const h of [this.#hist.fanout, this.#hist.timerLateness, this.#fanoutAtTick, this.#fanoutWindow]) h.destroy()
+    this.#tally.destroy()
     this.emit('phase', 'done')
     this.emit('done', result)
     this.#resolve?.(result)
@@ -611,17 +528,13 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #result (): LoadResult {
     const o = this.options
     const self = this.#monitor.finish()
-    const timerLateness = encodeHistogram(this.#hist.timerLateness)
+    const latency = this.#tally.latency()
     const verdict = judgeBottleneck({
       lagP99Ms: self.lag.p99Ms,
-      timerLatenessP99Ms: timerLateness.p99 / 1000,
+      timerLatenessP99Ms: latency.timerLateness.p99 / 1000,
       sendCpuFraction: self.sendWallMs > 0 ? self.sendCpuMs / self.sendWallMs : NaN
     }, o.bottleneck)
-    const rooms: RoomStats[] = this.#rooms.map((r, i) => ({
-      room: this.#firstRoom + i,
-      channel: channelName(o.channel, this.#firstRoom + i, roomCount(o.clients, o.roomSize)),
-      ...r
-    }))
+    const rooms = roomCount(o.clients, o.roomSize)
     return {
       format: LOAD_RESULT_FORMAT,
       version: LOAD_RESULT_VERSION,
@@ -632,7 +545,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
         clients: o.clients,
         channel: o.channel,
         roomSize: o.roomSize,
-        rooms: roomCount(o.clients, o.roomSize),
+        rooms,
         minIntervalMs: o.minIntervalMs,
         maxIntervalMs: o.maxIntervalMs,
         messages: o.messages,
@@ -647,37 +560,10 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
       endedMs: this.#clock.toEpochMs(this.nowUs()),
       outcome: this.#outcome,
       abort: this.#abort ?? (this.#stopReason === null ? null : { code: 'stopped', message: `stopped: ${this.#stopReason}` }),
-      clients: {
-        target: this.#cfg.slice.end - this.#cfg.slice.start,
-        started: this.#started,
-        connected: this.#connected,
-        registered: this.#registered,
-        joined: this.#joined,
-        connectFailed: this.#connectFailed,
-        joinFailed: this.#joinFailed,
-        nickRetries: this.#nickRetries,
-        droppedEarly: this.#droppedEarly,
-        quitClean: this.#quitClean,
-        quitTimedOut: this.#quitTimedOut
-      },
-      messages: {
-        sent: this.#sent,
-        expected: this.#expected,
-        delivered: this.#delivered,
-        unique: this.#unique,
-        duplicates: this.#duplicates,
-        reordered: this.#reordered,
-        lost: Math.max(0, this.#expected - this.#unique),
-        foreign: this.#foreign
-      },
-      latency: {
-        connect: encodeHistogram(this.#hist.connect),
-        register: encodeHistogram(this.#hist.register),
-        join: encodeHistogram(this.#hist.join),
-        fanout: encodeHistogram(this.#hist.fanout),
-        timerLateness
-      },
-      errors: Object.fromEntries([...this.#errors].sort(([a], [b]) => (a < b ? -1 : 1))),
+      clients: { ...this.#tally.clients },
+      messages: this.#tally.messageCounts(),
+      latency,
+      errors: this.#tally.errorCounts(),
       series: this.#series,
       self: {
         bottleneck: verdict.bottleneck,
@@ -691,7 +577,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
           sendWallMs: self.sendWallMs,
           sendCpuMs: self.sendCpuMs,
           cpuPressure: self.cpuPressure,
-          delivered: this.#delivered,
+          delivered: this.#tally.messages.delivered,
           reads: this.reads,
           eventLoopLag: self.lag,
           fdLimit: this.#fdReport,
@@ -699,37 +585,13 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
           reasons: verdict.reasons
         }]
       },
-      rooms,
-      clientRecords: o.recordClients ? this.#clients.map(c => this.#record(c)) : null
-    }
-  }
-
-  #record (c: SimClient): ClientRecord {
-    const ms = (us: number): number | null => (us < 0 ? null : Math.round(this.#clock.toEpochMs(us) * 1000) / 1000)
-    return {
-      id: c.id,
-      nick: c.nick,
-      channel: c.channel,
-      localAddress: c.boundAddress,
-      localPort: c.localPort,
-      connectStartMs: ms(c.connectStartUs) ?? 0,
-      connectedMs: ms(c.connectedUs),
-      registeredMs: ms(c.registeredUs),
-      joinedMs: ms(c.joinedUs),
-      quitSentMs: ms(c.quitSentUs),
-      closedMs: ms(c.closedUs),
-      closedBy: c.closedBy,
-      serverClosed: c.serverClosed,
-      error: c.firstError,
-      sent: c.sent,
-      received: c.received
+      rooms: this.#tally.roomStats(room => channelName(o.channel, room, rooms)),
+      clientRecords: o.recordClients ? this.#clients.map(c => c.toRecord(this.#clock.toEpochMs)) : null
     }
   }
 
   #count (c: SimClient, kind: string, detail: string): void {
-    this.#errors.set(kind, (this.#errors.get(kind) ?? 0) + 1)
-    this.#errorCount++
-    this.#windowErrors++
+    this.#tally.countError(kind)
     if (c.firstError === null) c.firstError = kind
     if (this.listenerCount('client-error') > 0) this.emit('client-error', { id: c.id, kind, detail })
   }

@@ -20,7 +20,8 @@ import { decodePayloadAt, encodePayload } from './payload.js'
 import type { Payload } from './payload.js'
 import { nickWithSuffix } from './nick.js'
 import { DUPLICATE, SequenceTracker } from './sequence-tracker.js'
-import type { ClosedBy } from './load-result.js'
+import type { Delivery } from './sequence-tracker.js'
+import type { ClientRecord, ClosedBy } from './load-result.js'
 import type { ResolvedLoadOptions } from './load-options.js'
 
 /** RFC 2812 §2.3: a line is at most 512 bytes with its CR LF. */
@@ -60,7 +61,7 @@ export interface ClientHost {
   onError: (c: SimClient, kind: string, detail: string) => void
   onNickRetry: (c: SimClient) => void
   /** A delivery of one of our payloads; `kind` from SequenceTracker, latency in µs. */
-  onDelivery: (c: SimClient, kind: number, latencyUs: number) => void
+  onDelivery: (c: SimClient, kind: Delivery, latencyUs: number) => void
   onForeign: (c: SimClient) => void
   /** The socket is gone; `early` when the server closed or reset it before we said QUIT. */
   onClosed: (c: SimClient, early: boolean) => void
@@ -134,6 +135,29 @@ export class SimClient {
       onLine: line => this.#onLine(line),
       onOverflow: () => this.#hostRef.onError(this, 'line-too-long', `line over ${MAX_LINE_BYTES} bytes`)
     })
+  }
+
+  /** The client's lifecycle for the result, times as epoch milliseconds (µs precision). */
+  toRecord (toEpochMs: (us: number) => number): ClientRecord {
+    const ms = (us: number): number | null => (us < 0 ? null : Math.round(toEpochMs(us) * 1000) / 1000)
+    return {
+      id: this.id,
+      nick: this.nick,
+      channel: this.channel,
+      localAddress: this.boundAddress,
+      localPort: this.localPort,
+      connectStartMs: ms(this.connectStartUs) ?? 0,
+      connectedMs: ms(this.connectedUs),
+      registeredMs: ms(this.registeredUs),
+      joinedMs: ms(this.joinedUs),
+      quitSentMs: ms(this.quitSentUs),
+      closedMs: ms(this.closedUs),
+      closedBy: this.closedBy,
+      serverClosed: this.serverClosed,
+      error: this.firstError,
+      sent: this.sent,
+      received: this.received
+    }
   }
 
   /** True while the socket exists (connecting or connected). */

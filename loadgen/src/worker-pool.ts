@@ -100,21 +100,29 @@ export class WorkerPoolLoad extends EventEmitter<LoadEvents> implements LoadEngi
     this.#slots.push(slot)
     child.on('message', (m: WorkerMessage) => this.#onMessage(slot, m))
     child.on('error', err => { slot.failure ??= err.message })
-    child.on('exit', (code, signal) => {
+    // A worker is gone once it exited *and* its IPC channel closed: 'exit' can come before the
+    // last messages (its result) have been read from the channel.
+    let exit: string | undefined
+    let disconnected = false
+    const gone = (): void => {
+      if (exit === undefined || !disconnected) return
       if (slot.result === undefined) {
-        slot.failure ??= `exited with ${signal ?? `code ${code}`} before sending its result`
+        slot.failure ??= `exited with ${exit} before sending its result`
         // The run lost a share of its clients and their counts: finish it now, with what the
         // others measured, rather than run on to a result that cannot be whole.
         this.stop(`worker ${slot.index} failed`)
       }
       this.#retire(slot)
       if (this.#slots.every(s => !s.running)) this.#finish()
-    })
+    }
+    child.on('disconnect', () => { disconnected = true; gone() })
+    child.on('exit', (code, signal) => { exit = signal ?? `code ${code}`; gone() })
     // --connect-rate is the run's total: each worker ramps its slice at its share of it.
     const rampRate = this.options.connectRate / this.options.workers
     this.#send(slot, { type: 'start', options: this.options, worker: w, slice, epochMs: this.#epochMs, rampRate })
   }
 
+  /** Events are re-emitted (ticks, phases and barriers merged first); barriers are answered. */
   #onMessage (slot: WorkerSlot, m: WorkerMessage): void {
     switch (m.type) {
       case 'event':
@@ -182,6 +190,7 @@ export class WorkerPoolLoad extends EventEmitter<LoadEvents> implements LoadEngi
     this.emit('barrier', { joined: e.joined, failed: this.#slots.reduce((n, s) => n + (s.barrier?.failed ?? 0), 0) })
   }
 
+  /** One tick for the pool from each worker's latest: counts add, percentiles take the maximum. */
   #emitTick (elapsedMs: number): void {
     const ticks = this.#slots.map(s => s.tick).filter((t): t is TickEvent => t !== undefined)
     if (ticks.length === 0) return
