@@ -160,11 +160,6 @@ export class SimClient {
     }
   }
 
-  /** True while the socket exists (connecting or connected). */
-  get open (): boolean {
-    return this.#socket !== undefined && this.state !== 'closed'
-  }
-
   /** Opens the connection and starts registration when it is up. */
   connect (): void {
     const h = this.#hostRef
