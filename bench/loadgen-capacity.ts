@@ -10,7 +10,8 @@
  * The server is inspircd by default: ngircd walks all its connections on every loop iteration
  * and saturates its core from about 5,000 active clients, which would measure ngircd instead.
  * Both parts report the loadgen's CPU seconds per million deliveries received and deliveries per
- * socket read, which is what that cost depends on.
+ * socket read, which is what that cost depends on, and compare its CPU per read with a bare Node
+ * reader on as many sockets in the same run (bench/read-floor.ts): the platform's floor.
  *
  *   node dist/bench/loadgen-capacity.js [--counts 1000,2500,5000,10000,15000] [--seconds 20]
  *                                       [--total 50000] [--workers 3] [--room-size 10] [--write]
@@ -22,6 +23,8 @@ import { startServer } from './irc-servers.js'
 import type { RunningServer, ServerKind } from './irc-servers.js'
 import { machineInfo, machineLine, waitForQuiet } from './machine.js'
 import { markdownTable, writeBenchSection } from './bench-doc.js'
+import { measureReadFloor } from './read-floor.js'
+import type { ReadFloor } from './read-floor.js'
 
 interface Row {
   part: 'A' | 'B'
@@ -36,6 +39,8 @@ interface Row {
   loadgenCpuS: number
   loadgenCpuPerM: number
   deliveriesPerRead: number
+  /** Loadgen CPU per socket read while sending, µs (sends and timers included). */
+  cpuUsPerRead: number
   /** Loadgen CPU while sending, % of one core, summed over workers. */
   loadgenCpuPct: number
   lost: number
@@ -87,6 +92,7 @@ async function measure (part: 'A' | 'B', clients: number, workers: number, serve
     loadgenCpuS: round(cpuMs / 1000, 2),
     loadgenCpuPerM: r.messages.delivered === 0 ? NaN : round((cpuMs / 1000) / (r.messages.delivered / 1e6), 2),
     deliveriesPerRead: reads === 0 ? 0 : round(r.messages.delivered / reads, 2),
+    cpuUsPerRead: reads === 0 ? 0 : round((cpuMs * 1000) / reads, 2),
     loadgenCpuPct: wallMs === 0 ? 0 : Math.round((100 * cpuMs) / wallMs),
     lost: r.messages.lost,
     outcome: r.outcome,
@@ -96,6 +102,11 @@ async function measure (part: 'A' | 'B', clients: number, workers: number, serve
   console.error(JSON.stringify(row))
   return row
 }
+
+// The floor: a bare Node reader's CPU per socket read, on this machine, now.
+await waitForQuiet(argv['max-pressure'], 90_000)
+const floor: ReadFloor = await measureReadFloor(2500)
+console.error(JSON.stringify({ floor }))
 
 // Part A: one process, one server.
 for (const clients of argv.counts.split(',').map(Number)) {
@@ -121,7 +132,7 @@ if (!argv['skip-workers']) {
 }
 
 mkdirSync('bench/.work', { recursive: true })
-writeFileSync('bench/.work/loadgen-capacity.json', JSON.stringify({ machine, args: argv, rows }, null, 2))
+writeFileSync('bench/.work/loadgen-capacity.json', JSON.stringify({ machine, args: argv, floor, rows }, null, 2))
 const markdown = render()
 console.log(markdown)
 if (argv.write) writeBenchSection('docs/benchmarks.md', 'loadgen-capacity', markdown)
@@ -135,10 +146,14 @@ function render (): string {
     `Machine: ${machineLine(machine)}`,
     '',
     markdownTable(
-      ['part', 'clients', 'workers', 'joined', 'deliveries', 'timer lateness p99 ms', 'loop lag p99 ms', 'fan-out p99 ms', 'loadgen CPU % (sending)', 'loadgen CPU s / M deliveries', 'deliveries / read', 'lost', 'outcome', 'CPU pressure % (before → end)'],
+      ['part', 'clients', 'workers', 'joined', 'deliveries', 'timer lateness p99 ms', 'loop lag p99 ms', 'fan-out p99 ms', 'loadgen CPU % (sending)', 'loadgen CPU s / M deliveries', 'deliveries / read', 'CPU µs / read (× floor)', 'lost', 'outcome', 'CPU pressure % (before → end)'],
       rows.map(r => [r.part, r.clients.toLocaleString('en-US'), r.workers, r.joined.toLocaleString('en-US'), r.deliveries.toLocaleString('en-US'), r.timerLatenessP99Ms,
-        r.lagP99Ms, r.fanoutP99Ms, r.loadgenCpuPct, r.loadgenCpuPerM, r.deliveriesPerRead, r.lost, r.abort === null ? r.outcome : `${r.outcome}: ${r.abort}`, r.pressure])
+        r.lagP99Ms, r.fanoutP99Ms, r.loadgenCpuPct, r.loadgenCpuPerM, r.deliveriesPerRead, `${r.cpuUsPerRead} (${round(r.cpuUsPerRead / floor.cpuUsPerRead, 2)}×)`,
+        r.lost, r.abort === null ? r.outcome : `${r.outcome}: ${r.abort}`, r.pressure])
     ),
+    '',
+    `Floor, measured in the same run: a bare Node reader (\`onread\`, counting newlines only) on ${floor.sockets.toLocaleString('en-US')} loopback sockets ` +
+      `fed one line per socket every 10 ms spent ${floor.cpuUsPerRead} µs of CPU per socket read (${round(floor.lines / floor.reads, 2)} lines per read).`,
     '',
     `Clients per process with timer lateness p99 < 10 ms: ${capacity === undefined ? 'none of the counts tried' : `${capacity.clients.toLocaleString('en-US')} (the largest count tried that met it)`}.`
   ].join('\n')
