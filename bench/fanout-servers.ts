@@ -11,8 +11,9 @@
  *
  *   node dist/bench/fanout-servers.js [--clients 500] [--seconds 15] [--servers reference,ngircd,inspircd]
  *                                    [--rates 1000-3000,500-1500,250-750,125-375] [--write]
+ *                                    [--render-only]   (re-render bench/.work/fanout-servers.json)
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import yargs from 'yargs'
 import { createLoad } from '../loadgen/src/create-load.js'
 import type { LoadResult } from '../loadgen/src/load-result.js'
@@ -49,6 +50,7 @@ const argv = yargs(process.argv.slice(2))
     servers: { type: 'string', default: 'reference,ngircd,inspircd' },
     rates: { type: 'string', default: '1000-3000,500-1500,250-750,125-375' },
     'max-pressure': { type: 'number', default: 10 },
+    'render-only': { type: 'boolean', default: false },
     write: { type: 'boolean', default: false }
   })
   .strict()
@@ -61,10 +63,11 @@ const servers = argv.servers.split(',').map(s => s.trim() as ServerKind).filter(
   return false
 })
 const rates = argv.rates.split(',').map(r => r.split('-').map(Number) as [number, number])
-const machine = machineInfo()
-const rows: Row[] = []
+const saved = argv['render-only'] ? JSON.parse(readFileSync('bench/.work/fanout-servers.json', 'utf8')) as { machine: ReturnType<typeof machineInfo>, rows: Row[] } : undefined
+const machine = saved?.machine ?? machineInfo()
+const rows: Row[] = saved?.rows ?? []
 
-for (const [min, max] of rates) {
+for (const [min, max] of saved === undefined ? rates : []) {
   for (const kind of servers) {
     const server = await startServer(kind, { root })
     try {
@@ -113,7 +116,7 @@ for (const [min, max] of rates) {
 }
 
 mkdirSync('bench/.work', { recursive: true })
-writeFileSync('bench/.work/fanout-servers.json', JSON.stringify({ machine, clients: argv.clients, seconds: argv.seconds, rows }, null, 2))
+if (saved === undefined) writeFileSync('bench/.work/fanout-servers.json', JSON.stringify({ machine, clients: argv.clients, seconds: argv.seconds, rows }, null, 2))
 const markdown = render()
 console.log(markdown)
 if (argv.write) writeBenchSection('docs/benchmarks.md', 'fanout-servers', markdown)
@@ -130,12 +133,19 @@ function render (): string {
       r.lost === 0 ? '0' : `${r.lost} (${r.lossPct}%)`, r.loadgenCpuPerM, r.loadgenBottleneck ? `yes: ${r.loadgenReasons.join('; ')}` : 'no', r.pressure])
   ))
   out.push('')
-  out.push('Highest rate per server with fan-out p99 < 100 ms and no loss (and the loadgen not the bottleneck):')
+  // Latency is measured from the intended send time, so a late loadgen only adds to it: a row
+  // under 100 ms with a saturated loadgen is still a server under 100 ms (an upper bound).
+  out.push('Highest rate per server with fan-out p99 < 100 ms and no loss:')
   out.push('')
   for (const kind of servers) {
-    const ok = rows.filter(r => r.server === kind && r.p99Ms < 100 && r.lost === 0 && r.outcome === 'complete' && !r.loadgenBottleneck)
+    const ok = rows.filter(r => r.server === kind && r.p99Ms < 100 && r.lost === 0 && r.outcome === 'complete')
     const best = ok.sort((a, b) => b.offeredMsgsPerS - a.offeredMsgsPerS)[0]
-    out.push(`- ${kind}: ${best === undefined ? 'none of the rates' : `${best.interval} (${best.offeredMsgsPerS} msg/s, ${best.deliveriesPerS.toLocaleString('en-US')} deliveries/s)`}`)
+    const top = rows.filter(r => r.server === kind).sort((a, b) => b.offeredMsgsPerS - a.offeredMsgsPerS)[0]
+    out.push(`- ${kind}: ${best === undefined
+      ? 'none of the rates'
+      : `${best.interval} (${best.offeredMsgsPerS} msg/s, ${best.deliveriesPerS.toLocaleString('en-US')} deliveries/s)` +
+        `${best.loadgenBottleneck ? ', with the loadgen saturated (its delay is included, so the server did at least this well)' : ''}` +
+        `${best === top ? ' — the highest rate tried' : ''}`}`)
   }
   if (servers.includes('reference') && servers.includes('ngircd')) {
     out.push('')

@@ -24,11 +24,11 @@ import type { RunningServer, ServerKind } from './irc-servers.js'
 import { machineInfo, machineLine, waitForQuiet } from './machine.js'
 import { markdownTable, writeBenchSection } from './bench-doc.js'
 import { measureReadFloor } from './read-floor.js'
-import type { ReadFloor } from './read-floor.js'
 
 interface Row {
   part: 'A' | 'B'
   clients: number
+  roomSize: number
   workers: number
   joined: number
   sent: number
@@ -41,6 +41,8 @@ interface Row {
   deliveriesPerRead: number
   /** Loadgen CPU per socket read while sending, µs (sends and timers included). */
   cpuUsPerRead: number
+  /** A bare Node reader's CPU per read on as many sockets at the same rate (bench/read-floor.ts). */
+  floorUsPerRead: number
   /** Loadgen CPU while sending, % of one core, summed over workers. */
   loadgenCpuPct: number
   lost: number
@@ -58,6 +60,7 @@ const argv = yargs(process.argv.slice(2))
     workers: { type: 'number', default: 3 },
     server: { type: 'string', default: 'inspircd' },
     'room-size': { type: 'number', default: 10 },
+    'workers-room-sizes': { type: 'string', default: '10,2' },
     'skip-workers': { type: 'boolean', default: false },
     'max-pressure': { type: 'number', default: 10 },
     write: { type: 'boolean', default: false }
@@ -68,20 +71,24 @@ const argv = yargs(process.argv.slice(2))
 const machine = machineInfo()
 const rows: Row[] = []
 
-async function measure (part: 'A' | 'B', clients: number, workers: number, servers: RunningServer[]): Promise<Row> {
+async function measure (part: 'A' | 'B', clients: number, workers: number, servers: RunningServer[], roomSize: number): Promise<Row> {
   const engine = createLoad({
-    port: servers.map(s => s.port), clients, workers, roomSize: argv['room-size'], minIntervalMs: 1000, maxIntervalMs: 3000,
+    port: servers.map(s => s.port), clients, workers, roomSize, minIntervalMs: 1000, maxIntervalMs: 3000,
     durationS: argv.seconds, connectRate: 700 * servers.length, drainTimeoutMs: 5000, seed: 2
   })
   // Other jobs share this machine: start when it is quiet (bounded), and record the pressure.
   const pressureBefore = await waitForQuiet(argv['max-pressure'], 90_000)
   const r = await engine.start()
   const cpuMs = r.self.workers.reduce((n, w) => n + w.sendCpuMs, 0)
+  // The peer, right after: a bare reader on as many sockets, fed what each client received
+  // (room size − 1 messages per mean 2 s interval), capped at one process's fd limit.
+  const floor = await measureReadFloor(Math.min(clients, 15_000), (roomSize - 1) / 2)
   const wallMs = Math.max(...r.self.workers.map(w => w.sendWallMs))
   const reads = r.self.workers.reduce((n, w) => n + w.reads, 0)
   const row: Row = {
     part,
     clients,
+    roomSize,
     workers,
     joined: r.clients.joined,
     sent: r.messages.sent,
@@ -93,6 +100,7 @@ async function measure (part: 'A' | 'B', clients: number, workers: number, serve
     loadgenCpuPerM: r.messages.delivered === 0 ? NaN : round((cpuMs / 1000) / (r.messages.delivered / 1e6), 2),
     deliveriesPerRead: reads === 0 ? 0 : round(r.messages.delivered / reads, 2),
     cpuUsPerRead: reads === 0 ? 0 : round((cpuMs * 1000) / reads, 2),
+    floorUsPerRead: floor.cpuUsPerRead,
     loadgenCpuPct: wallMs === 0 ? 0 : Math.round((100 * cpuMs) / wallMs),
     lost: r.messages.lost,
     outcome: r.outcome,
@@ -103,16 +111,11 @@ async function measure (part: 'A' | 'B', clients: number, workers: number, serve
   return row
 }
 
-// The floor: a bare Node reader's CPU per socket read, on this machine, now.
-await waitForQuiet(argv['max-pressure'], 90_000)
-const floor: ReadFloor = await measureReadFloor(2500)
-console.error(JSON.stringify({ floor }))
-
 // Part A: one process, one server.
 for (const clients of argv.counts.split(',').map(Number)) {
   const server = await startServer(argv.server as ServerKind)
   try {
-    rows.push(await measure('A', clients, 1, [server]))
+    rows.push(await measure('A', clients, 1, [server], argv['room-size']))
   } finally {
     await server.stop()
   }
@@ -123,7 +126,7 @@ if (!argv['skip-workers']) {
   const servers: RunningServer[] = []
   try {
     for (let i = 0; i < argv.workers; i++) servers.push(await startServer(argv.server as ServerKind))
-    rows.push(await measure('B', argv.total, argv.workers, servers))
+    for (const roomSize of argv['workers-room-sizes'].split(',').map(Number)) rows.push(await measure('B', argv.total, argv.workers, servers, roomSize))
   } catch (err) {
     console.error(`part B failed: ${(err as Error).message}`)
   } finally {
@@ -132,7 +135,7 @@ if (!argv['skip-workers']) {
 }
 
 mkdirSync('bench/.work', { recursive: true })
-writeFileSync('bench/.work/loadgen-capacity.json', JSON.stringify({ machine, args: argv, floor, rows }, null, 2))
+writeFileSync('bench/.work/loadgen-capacity.json', JSON.stringify({ machine, args: argv, rows }, null, 2))
 const markdown = render()
 console.log(markdown)
 if (argv.write) writeBenchSection('docs/benchmarks.md', 'loadgen-capacity', markdown)
@@ -141,19 +144,19 @@ function render (): string {
   const capacity = rows.filter(r => r.part === 'A' && r.timerLatenessP99Ms < 10 && r.outcome === 'complete' && r.joined === r.clients)
     .sort((a, b) => b.clients - a.clients)[0]
   return [
-    `Run: \`node dist/bench/loadgen-capacity.js --server ${argv.server} --counts ${argv.counts} --seconds ${argv.seconds} --total ${argv.total} --workers ${argv.workers} --room-size ${argv['room-size']}\``,
+    `Run: \`node dist/bench/loadgen-capacity.js --server ${argv.server} --counts ${argv.counts} --seconds ${argv.seconds} --total ${argv.total} --workers ${argv.workers} --room-size ${argv['room-size']} --workers-room-sizes ${argv['workers-room-sizes']}\``,
     '',
     `Machine: ${machineLine(machine)}`,
     '',
     markdownTable(
-      ['part', 'clients', 'workers', 'joined', 'deliveries', 'timer lateness p99 ms', 'loop lag p99 ms', 'fan-out p99 ms', 'loadgen CPU % (sending)', 'loadgen CPU s / M deliveries', 'deliveries / read', 'CPU µs / read (× floor)', 'lost', 'outcome', 'CPU pressure % (before → end)'],
-      rows.map(r => [r.part, r.clients.toLocaleString('en-US'), r.workers, r.joined.toLocaleString('en-US'), r.deliveries.toLocaleString('en-US'), r.timerLatenessP99Ms,
-        r.lagP99Ms, r.fanoutP99Ms, r.loadgenCpuPct, r.loadgenCpuPerM, r.deliveriesPerRead, `${r.cpuUsPerRead} (${round(r.cpuUsPerRead / floor.cpuUsPerRead, 2)}×)`,
+      ['part', 'clients', 'workers', 'room size', 'joined', 'deliveries', 'timer lateness p99 ms', 'loop lag p99 ms', 'fan-out p99 ms', 'loadgen CPU % (sending)', 'loadgen CPU s / M deliveries', 'deliveries / read', 'CPU µs / read (× floor)', 'lost', 'outcome', 'CPU pressure % (before → end)'],
+      rows.map(r => [r.part, r.clients.toLocaleString('en-US'), r.workers, r.roomSize, r.joined.toLocaleString('en-US'), r.deliveries.toLocaleString('en-US'), r.timerLatenessP99Ms,
+        r.lagP99Ms, r.fanoutP99Ms, r.loadgenCpuPct, r.loadgenCpuPerM, r.deliveriesPerRead, `${r.cpuUsPerRead} (${round(r.cpuUsPerRead / r.floorUsPerRead, 2)}×)`,
         r.lost, r.abort === null ? r.outcome : `${r.outcome}: ${r.abort}`, r.pressure])
     ),
     '',
-    `Floor, measured in the same run: a bare Node reader (\`onread\`, counting newlines only) on ${floor.sockets.toLocaleString('en-US')} loopback sockets ` +
-      `fed one line per socket every 10 ms spent ${floor.cpuUsPerRead} µs of CPU per socket read (${round(floor.lines / floor.reads, 2)} lines per read).`,
+    '× floor: the loadgen\'s CPU per read (its sends and timers included) over that of a bare Node reader (`onread`, counting newlines only) ' +
+      'measured right after each row on as many loopback sockets (at most 15,000) fed at the same rate per socket.',
     '',
     `Clients per process with timer lateness p99 < 10 ms: ${capacity === undefined ? 'none of the counts tried' : `${capacity.clients.toLocaleString('en-US')} (the largest count tried that met it)`}.`
   ].join('\n')

@@ -1,8 +1,9 @@
 /**
  * The peer of the loadgen's receive path: a bare Node reader (net.connect with `onread`, a
- * shared buffer, counting newlines and nothing else) on as many loopback sockets, fed one line
- * per socket per round by a child process. Its CPU per socket read is the floor of what Node
- * pays on this machine before any parsing; the loadgen's figure is compared with it.
+ * shared buffer, counting newlines and nothing else) on as many loopback sockets, fed by a child
+ * process at the same rate per socket, spread over time as a room's deliveries are. Its CPU per
+ * socket read is the floor of what Node pays on this machine, for that shape of traffic, before
+ * any parsing; the loadgen's figure is compared with it.
  */
 import { connect } from 'node:net'
 import { fork } from 'node:child_process'
@@ -15,7 +16,7 @@ export interface ReadFloor {
   cpuUsPerRead: number
 }
 
-export async function measureReadFloor (sockets: number, rounds = 400, everyMs = 10): Promise<ReadFloor> {
+export async function measureReadFloor (sockets: number, perSocketPerS: number, seconds = 10): Promise<ReadFloor> {
   const writer = fork(fileURLToPath(new URL('./read-floor-writer.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] })
   try {
     const { port } = await new Promise<{ port: number }>(resolve => writer.once('message', resolve as (m: unknown) => void))
@@ -40,10 +41,10 @@ export async function measureReadFloor (sockets: number, rounds = 400, everyMs =
       await new Promise(resolve => s.once('connect', resolve))
     }
     const before = process.cpuUsage()
-    writer.send({ rounds, everyMs })
-    await new Promise(resolve => writer.once('message', resolve))
-    // Let the last round arrive.
-    while (lines < sockets * rounds) await new Promise(resolve => setImmediate(resolve))
+    writer.send({ perSocketPerS, seconds })
+    const { written } = await new Promise<{ written: number }>(resolve => writer.once('message', resolve as (m: unknown) => void))
+    // Let the last lines arrive.
+    while (lines < written) await new Promise(resolve => setImmediate(resolve))
     const cpu = process.cpuUsage(before)
     for (const s of conns) s.destroy()
     return { sockets, reads, lines, cpuUsPerRead: Math.round(((cpu.user + cpu.system) / reads) * 100) / 100 }

@@ -136,7 +136,10 @@ export interface SelfReport {
   cpuPressure: number | null
   /** Deliveries this process received (its share of `messages.delivered`). */
   delivered: number
-  /** Socket reads: the kernel and Node cost is per read, so deliveries/read drives CPU per delivery. */
+  /**
+   * Socket reads while sending and draining: the kernel's and Node's cost is per read, so
+   * deliveries per read drives CPU per delivery.
+   */
   reads: number
   /** Event-loop delay while sending and draining (when it distorts latency), ms. */
   eventLoopLag: { p50Ms: number, p99Ms: number, maxMs: number }

@@ -105,6 +105,10 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #drainTimer: NodeJS.Timeout | undefined
   #quitTimer: NodeJS.Timeout | undefined
 
+  /** Socket reads from the start of sending to the end of draining. */
+  #readsWhileSending = 0
+  #readsAtSendStart: number | undefined
+
   // Ticks
   #tickTimer: NodeJS.Timeout | undefined
   #tickIndex = 0
@@ -324,6 +328,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     const o = this.options
     this.#setPhase('sending')
     this.#monitor.markSendStart()
+    this.#readsAtSendStart = this.reads
     const goUs = this.nowUs()
     if (o.durationS !== null) this.#sendEndUs = goUs + o.durationS * 1e6
     for (const c of this.#clients) {
@@ -404,6 +409,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#stopRamp()
     this.#draining = false
     if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer)
+    if (this.#readsAtSendStart !== undefined) this.#readsWhileSending = this.reads - this.#readsAtSendStart
+    this.#readsAtSendStart = undefined
     this.#monitor.markSendEnd()
     this.#setPhase('quitting')
     for (const c of this.#clients) {
@@ -578,7 +585,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
           sendCpuMs: self.sendCpuMs,
           cpuPressure: self.cpuPressure,
           delivered: this.#tally.messages.delivered,
-          reads: this.reads,
+          reads: this.#readsWhileSending,
           eventLoopLag: self.lag,
           fdLimit: this.#fdReport,
           bottleneck: verdict.bottleneck,

@@ -45,6 +45,11 @@ describe('load engine against a fake server', () => {
     expect(s.privmsgs).toBe(24)
     expect(r.latency.fanout.count).toBe(120)
     expect(r.latency.timerLateness.count).toBe(24)
+    // Reads are counted while sending and draining only, when deliveries are all there is to read.
+    const w = r.self.workers[0]
+    expect(w?.reads).toBeGreaterThan(0)
+    expect(w?.reads).toBeLessThanOrEqual(2 * r.messages.delivered)
+    expect(w?.delivered).toBe(120)
     expect(r.clients).toMatchObject({ target: 6, connected: 6, registered: 6, joined: 6, quitClean: 6, droppedEarly: 0 })
     // 422 (no MOTD) is part of a normal registration, not an error.
     expect(r.errors).toEqual({})
