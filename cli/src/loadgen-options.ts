@@ -39,6 +39,7 @@ type Kebab<S extends string> = S extends `${infer H}${infer T}`
 
 type OptionTable = { [K in keyof LoadgenArgs as Kebab<K>]-?: Options & { describe: string } }
 
+/** The option table: each flag is the kebab-case form of a `LoadgenArgs` property (checked by `satisfies`). */
 export const LOADGEN_OPTIONS = {
   host: { type: 'string', requiresArg: true, default: LOAD_DEFAULTS.host, describe: 'server address' },
   port: { type: 'string', requiresArg: true, default: '6667', describe: 'server port, or ports of several instances (6667,6668): rooms round-robin' },
@@ -59,6 +60,7 @@ export const LOADGEN_OPTIONS = {
   json: { type: 'string', requiresArg: true, describe: 'write the JSON result to FILE, or to stdout with -' }
 } satisfies OptionTable
 
+/** The examples `--help` shows. */
 export const LOADGEN_EXAMPLES: ReadonlyArray<[string, string]> = [
   ['$0 --port 6667 --clients 500', '500 clients, 11 messages each at 1–3 s'],
   ['$0 --port 6667 --clients 2000 --room-size 100 --duration 60', '20 rooms of 100 for a minute'],

@@ -8,6 +8,7 @@ import type { LoadResult } from '../../loadgen/src/load-result.js'
 
 const STYLE = { head: [], border: [] }
 
+/** An integer with thousands separators. */
 export function fmtInt (n: number): string {
   return Math.round(n).toLocaleString('en-US')
 }
@@ -28,6 +29,7 @@ export function cpuPerMillion (r: LoadResult): number | undefined {
   return r.messages.delivered === 0 ? undefined : (cpuMs / 1000) / (r.messages.delivered / 1e6)
 }
 
+/** The whole summary: header, outcome, clients, messages, latency, errors, the loadgen itself. */
 export function renderLoadSummary (r: LoadResult): string {
   const c = r.config
   const out: string[] = []

@@ -16,6 +16,7 @@ export interface BottleneckThresholds {
   cpuFraction: number
 }
 
+/** The thresholds: lag or lateness p99 over 50 ms, or 90 % of a core. */
 export const DEFAULT_BOTTLENECK_THRESHOLDS: BottleneckThresholds = { lagP99Ms: 50, timerLatenessP99Ms: 50, cpuFraction: 0.9 }
 
 export interface SelfObservation {

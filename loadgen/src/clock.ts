@@ -19,6 +19,7 @@ export function epochNowMs (): number {
   return performance.timeOrigin + performance.now()
 }
 
+/** A clock counting from `epochMs` (shared by every process of one run). */
 export function createRunClock (epochMs: number): RunClock {
   const offsetMs = performance.timeOrigin - epochMs
   return {

@@ -88,6 +88,7 @@ export interface ResolvedLoadOptions {
   bottleneck: BottleneckThresholds
 }
 
+/** Defaults of the engine (the CLI's own defaults, e.g. 500 clients, are in cli/src/loadgen-options.ts). */
 export const LOAD_DEFAULTS = {
   host: '127.0.0.1',
   clients: 50,

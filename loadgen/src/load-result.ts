@@ -9,6 +9,7 @@ import type { EncodedHistogram } from './histograms.js'
 import type { TimeSeries } from './time-series.js'
 import { LoadResultFormatError } from './errors.js'
 
+/** Format tag and version of a load result: a merge refuses any other. */
 export const LOAD_RESULT_FORMAT = 'soakwatch/load-result'
 export const LOAD_RESULT_VERSION = 1
 
@@ -19,6 +20,7 @@ export const LOAD_RESULT_VERSION = 1
  *   live connection (it died); `worker-failed`: a worker process died without a result.
  */
 export type LoadOutcome = 'complete' | 'stopped' | 'target-unreachable' | 'target-lost' | 'worker-failed'
+/** Rank of each outcome; a merge reports the highest. */
 export const OUTCOME_SEVERITY: Readonly<Record<LoadOutcome, number>> = {
   complete: 0, stopped: 1, 'target-unreachable': 2, 'target-lost': 3, 'worker-failed': 4
 }

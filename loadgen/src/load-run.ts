@@ -56,6 +56,7 @@ export interface RunConfig {
   coordinator: Coordinator
 }
 
+/** The engine of one process's clients; see the module header. Use `createLoad` rather than this. */
 export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, ClientHost {
   readonly options: ResolvedLoadOptions
   readonly readBuffer = Buffer.allocUnsafe(64 * 1024)

@@ -25,6 +25,7 @@ export interface WindowCounts {
   p99Us: number
 }
 
+/** The counters of one process's run. */
 export class LoadTally {
   readonly clients: ClientCounts
   readonly messages: Omit<MessageCounts, 'lost'> = { sent: 0, expected: 0, delivered: 0, unique: 0, duplicates: 0, reordered: 0, foreign: 0 }

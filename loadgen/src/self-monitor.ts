@@ -19,6 +19,7 @@ export interface LagSummary {
   maxMs: number
 }
 
+/** Event-loop delay and CPU of this process, per window and while sending. */
 export class SelfMonitor {
   readonly #window: IntervalHistogram
   readonly #sending: IntervalHistogram

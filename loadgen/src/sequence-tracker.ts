@@ -11,6 +11,7 @@
  * reordered; on one TCP connection through one server that needs 32 messages to overtake it.
  */
 
+/** How a delivery compares with what the receiver saw before from the same sender. */
 export const IN_ORDER = 0
 export const REORDERED = 1
 export const DUPLICATE = 2
@@ -19,6 +20,7 @@ export type Delivery = typeof IN_ORDER | typeof REORDERED | typeof DUPLICATE
 /** Width of the duplicate-detection window, in sequence numbers. */
 export const SEQUENCE_WINDOW = 32
 
+/** Delivery classification for one receiver, one slot per sender of its room. */
 export class SequenceTracker {
   readonly #highest: Int32Array
   readonly #window: Uint32Array

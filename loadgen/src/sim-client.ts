@@ -67,6 +67,7 @@ export interface ClientHost {
   onClosed: (c: SimClient, early: boolean) => void
 }
 
+/** One simulated client; see the module header. */
 export class SimClient {
   readonly id: number
   readonly room: number

@@ -46,6 +46,7 @@ export function defaultWorkerEntry (): string {
   return fileURLToPath(new URL('../../dist/loadgen/src/worker-entry.js', import.meta.url))
 }
 
+/** The engine of a `--workers N` run; see the module header. Use `createLoad` rather than this. */
 export class WorkerPoolLoad extends EventEmitter<LoadEvents> implements LoadEngine {
   readonly options: ResolvedLoadOptions
   readonly #entry: string

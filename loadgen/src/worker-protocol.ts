@@ -35,4 +35,5 @@ export type WorkerMessage =
   | { type: 'result', result: LoadResult }
   | { type: 'failed', code: string, message: string }
 
+/** Engine events a worker forwards to its parent. */
 export const FORWARDED_EVENTS: readonly ForwardedEvent[] = ['phase', 'connected', 'joined', 'client-error', 'barrier', 'tick']
