@@ -8,6 +8,7 @@ import type { Argv, Options } from 'yargs'
 import { LOAD_DEFAULTS } from '../../loadgen/src/load-options.js'
 import type { LoadOptions } from '../../loadgen/src/load-options.js'
 import { parseSourceAddresses } from '../../loadgen/src/source-addresses.js'
+import { parseDisconnect } from '../../loadgen/src/disconnect.js'
 import { CliUsageError } from './errors.js'
 
 /** What the command line says, before it becomes engine options. */
@@ -28,6 +29,8 @@ export interface LoadgenArgs {
   recordClients: boolean
   payloadBytes: number
   drainTimeout: number
+  quitTimeout: number
+  disconnect: string
   seed: number | undefined
   json: string | undefined
 }
@@ -56,6 +59,8 @@ export const LOADGEN_OPTIONS = {
   'record-clients': { type: 'boolean', default: false, describe: "list every client's lifecycle in the JSON result" },
   'payload-bytes': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.payloadBytes, describe: 'pad each message to this many bytes' },
   'drain-timeout': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.drainTimeoutMs, describe: 'longest wait for in-flight messages after the last send, ms' },
+  'quit-timeout': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.quitTimeoutMs, describe: 'longest wait for the server to close after a client leaves (QUIT or FIN), ms' },
+  disconnect: { type: 'string', requiresArg: true, default: 'quit', describe: 'how clients leave: quit, close (FIN, no QUIT), reset (RST), mix (5:3:2), or weights like quit:6,close:3,reset:1' },
   seed: { type: 'number', requiresArg: true, describe: 'seed of the send schedule (same seed, same schedule)' },
   json: { type: 'string', requiresArg: true, describe: 'write the JSON result to FILE, or to stdout with -' }
 } satisfies OptionTable
@@ -65,7 +70,8 @@ export const LOADGEN_EXAMPLES: ReadonlyArray<[string, string]> = [
   ['$0 --port 6667 --clients 500', '500 clients, 11 messages each at 1–3 s'],
   ['$0 --port 6667 --clients 2000 --room-size 100 --duration 60', '20 rooms of 100 for a minute'],
   ['$0 --port 6667 --clients 30000 --workers 3 --source-addresses 127.0.0.2-127.0.0.9', 'beyond one process and one address'],
-  ['$0 --port 6667 --json result.json', 'keep the mergeable result']
+  ['$0 --port 6667 --json result.json', 'keep the mergeable result'],
+  ['$0 --port 6667 --disconnect mix', 'half the clients QUIT, the others hang up (FIN) or reset']
 ]
 
 /** The yargs parser of the command: strict, never exits the process, throws on bad input. */
@@ -97,7 +103,7 @@ export interface ParsedLoadgen {
 /**
  * Parses the loadgen's argv (without node and the script). Pure: no IO, no exit.
  * @throws {CliUsageError} on an unknown option, a missing or non-numeric value
- * @throws {InvalidLoadOptionError} on a malformed --source-addresses
+ * @throws {InvalidLoadOptionError} on a malformed --source-addresses or --disconnect
  */
 export function parseLoadgenArgs (argv: readonly string[]): ParsedLoadgen {
   if (argv.includes('--help') || argv.includes('-h')) return { help: true, load: { port: 6667 }, json: undefined }
@@ -129,6 +135,8 @@ export function parseLoadgenArgs (argv: readonly string[]): ParsedLoadgen {
       recordClients: a.recordClients,
       payloadBytes: a.payloadBytes,
       drainTimeoutMs: a.drainTimeout,
+      quitTimeoutMs: a.quitTimeout,
+      disconnect: parseDisconnect(a.disconnect),
       seed: a.seed
     }
   }
