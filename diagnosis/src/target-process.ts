@@ -89,10 +89,17 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
     child.on('error', (err) => this.#onLine('stderr-line', `[soakwatch] child process error: ${err.message}`))
     this.#exited = (async () => {
       // Not events.once: it rejects on 'error', which a live child may emit (e.g. a failed kill).
+      // 'close' is listened for from the start: when the pipes close first, Node emits it in
+      // the same tick as 'exit', before a listener added after 'exit' could see it.
+      const closed = new Promise<void>((resolve) => { child.once('close', () => resolve()) })
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
         child.once('exit', (c, s) => resolve([c, s]))
       })
-      await Promise.race([once(child, 'close'), new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_MS).unref())])
+      // Ref'd, and bounded: an unref'd wait could let the caller's event loop drain with
+      // `stop()` still pending (Node then exits 13 under a top-level await).
+      let drain: NodeJS.Timeout | undefined
+      await Promise.race([closed, new Promise((resolve) => { drain = setTimeout(resolve, PIPE_DRAIN_MS) })])
+      clearTimeout(drain)
       this.#exit = { code, signal, expected: this.#stopping, stderrTail: this.stderrTail() }
       this.emit('exit', this.#exit)
       return this.#exit

@@ -61,6 +61,18 @@ describe('TargetProcess', () => {
     expect(exit.stderrTail).toContain('fixture: ignoring SIGTERM')
   })
 
+  it('resolves stop() in a process with nothing else to keep its event loop alive', () => {
+    // Regression: the wait for the child's pipes used to miss a 'close' emitted in the same
+    // tick as 'exit' and fall back on an unref'd timer, so a CLI awaiting stop() at top level
+    // exited 13 ("unsettled top-level await") once the SIGKILL timer had fired.
+    const script = `import { TargetProcess } from ${JSON.stringify(new URL('../../dist/diagnosis/src/target-process.js', import.meta.url).href)}
+      const target = await TargetProcess.start({ kind: 'command', command: ${JSON.stringify(nodeCommand('stubborn-server.mjs', '--port {port}'))} }, { hooksPath: ${JSON.stringify(hooksPath)} })
+      const exit = await target.stop(200)
+      console.log('stopped', exit.signal)`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })
+    expect(out).toContain('stopped SIGKILL')
+  })
+
   it('reports a crash after startup as an unexpected exit', async () => {
     const target = await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port}') })
     const exited = target.exited()
