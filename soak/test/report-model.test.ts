@@ -12,7 +12,7 @@ describe('buildReport', () => {
     ])
     expect(report.handles?.leaked.map((g) => [g.type, g.count])).toEqual([['TCPWRAP', 2], ['Timeout', 1]])
     expect(report.lifecycle?.openSessions.map((s) => s.nick)).toEqual(['c1'])
-    expect(report.heap.usedAfterGc).toEqual([{ phase: 'warm-up', bytes: 4_000_000 }, { phase: 'round 1', bytes: 4_500_000 }])
+    expect(report.heap.usedAfterGc).toEqual([{ phase: 'baseline', bytes: 4_000_000 }, { phase: 'round 1', bytes: 4_500_000 }])
   })
 
   it('separates the harness\'s own time from the load phases', () => {
