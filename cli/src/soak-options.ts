@@ -155,8 +155,8 @@ export function soakParser (argv: readonly string[]): Argv {
  */
 export function parseSoakArgs (argv: readonly string[]): SoakCommand {
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help' }
-  const a = soakParser(argv).parseSync() as unknown as SoakArgs & { _: unknown[] }
-  if (a._.length > 0) throw usage(`unexpected argument ${JSON.stringify(a._[0])}`)
+  // strict(): positional arguments are refused as unknown too.
+  const a = soakParser(argv).parseSync() as unknown as SoakArgs
   checkNumbers('soak', SOAK_OPTIONS, a)
   const target = parseTarget(a)
   if (!isLoopbackHost(a.host)) throw usage(`--host must be a loopback address (soakwatch only loads local processes), got ${JSON.stringify(a.host)}`)
