@@ -82,6 +82,8 @@ export class Soak extends EventEmitter<SoakEvents> {
   #log: LifecycleLogReader | undefined
   #address = { host: '', port: 0 }
   #current = 'start target'
+  /** The phase the target was in when it began exiting on its own. */
+  #diedDuring: string | undefined
   /** Set when the target went away on its own (crash, or an attached process's inspector closed). */
   #lost: SoakwatchError | undefined
 
@@ -170,9 +172,18 @@ export class Soak extends EventEmitter<SoakEvents> {
       this.#target = await TargetProcess.start({ kind: 'command', command: t.command }, common)
     }
     const target = this.#target
+    target.on('exiting', () => {
+      // It is exiting with our session attached, and Node holds the exit until we disconnect:
+      // let it go, so that its exit code and last stderr lines are what gets reported.
+      this.#diedDuring ??= this.#current
+      void this.#session?.close()
+      this.#loseTarget(new SoakwatchError('SW_DIAG_TARGET_GONE', `the target began exiting during ${this.#diedDuring}`))
+    })
     target.on('exit', (exit) => {
       this.emit('target-exit', exit)
-      if (!exit.expected) this.#loseTarget(target.exitError(exit, this.#current))
+      if (exit.expected) return
+      this.#diedDuring ??= this.#current
+      this.#loseTarget(target.exitError(exit, this.#diedDuring))
     })
     this.#pid = target.pid
     this.#devtoolsUrl = target.devtoolsUrl
@@ -413,7 +424,7 @@ export class Soak extends EventEmitter<SoakEvents> {
     if (target !== undefined && target.exitStatus === undefined && signal?.aborted !== true) {
       await Promise.race([target.exited(), sleep(EXIT_GRACE_MS)])
     }
-    const crash = target?.exitStatus !== undefined && !target.exitStatus.expected ? target.exitError(target.exitStatus, this.#current) : undefined
+    const crash = target?.exitStatus !== undefined && !target.exitStatus.expected ? target.exitError(target.exitStatus, this.#diedDuring ?? this.#current) : undefined
     if (signal?.aborted === true) this.#interruption = String(signal.reason ?? 'aborted')
     else this.#errors.push(reportError(crash ?? this.#lost ?? err))
     if (this.#baseline === undefined || this.#session?.connected !== true || crash !== undefined) return
