@@ -16,6 +16,7 @@ import type { VerdictConfig } from '../../diagnosis/src/verdict-config.js'
 import { buildReport } from '../../soak/src/report-model.js'
 import type { SoakReport } from '../../soak/src/report-model.js'
 import { Soak } from '../../soak/src/soak.js'
+import type { SoakEvents } from '../../soak/src/soak-events.js'
 import { defaultWarmup, SOAK_DEFAULTS } from '../../soak/src/soak-options.js'
 import type { SoakOptions } from '../../soak/src/soak-options.js'
 import { NotBuiltError } from './errors.js'
@@ -115,7 +116,10 @@ export function defaultRunId (date: Date): string {
   return date.toISOString().slice(0, 19).replace(/:/g, '-')
 }
 
-/** The built files a soak needs, found from this module whether it runs built or from source. */
+/**
+ * The built files a soak needs, found from this module whether it runs built or from source.
+ * @throws {NotBuiltError} when `npm run build` has not run
+ */
 export function builtPaths (): SoakOptions['paths'] {
   let dir = dirname(fileURLToPath(import.meta.url))
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
@@ -171,36 +175,38 @@ async function verdictConfig (o: SoakCommandOptions, cwd: string): Promise<Verdi
   return applyOverrides(config, o.overrides)
 }
 
-/** Draws the soak's progress on `out`: phases, each round's live load line, captures, warnings. */
+/** Draws the soak's progress on `out`: phases, each round's live load line, captures, warnings. Returns a function that stops drawing. */
 export function attachSoakProgress (soak: Soak, out: ProgressStream): () => void {
   let detachLoad: (() => void) | undefined
   const say = (line: string): void => { out.write(`[soak] ${line}\n`) }
-  soak.on('phase', (p) => {
-    if (p.name === 'load') return // the load's own progress says more
-    say(p.round !== null && p.round > 0 ? `round ${p.round}: ${p.name}` : p.name)
-  })
-  soak.on('target-ready', (t) => {
-    say(`target ${t.mode}${t.pid === null ? '' : ` pid ${t.pid}`} serving ${t.host}:${t.port}; inspector ${t.devtoolsUrl} (chrome://inspect lists it while the soak runs)`)
-  })
-  soak.on('load-start', ({ round, engine }) => {
-    detachLoad?.()
-    say(round === 0 ? `warm-up: ${engine.options.clients} clients` : `round ${round}: load of ${engine.options.clients} clients`)
-    detachLoad = attachLoadProgress(engine, out)
-  })
-  soak.on('load-done', ({ round, summary: l }) => {
-    say(`round ${round}: sent ${l.messagesSent}, delivered ${l.delivered}/${l.expected}, lost ${l.lost}, p99 ${l.latencyMs.p99.toFixed(1)} ms`)
-  })
-  soak.on('capture', (c) => { say(`${c.kind}: ${c.path} (${formatBytes(c.bytes)}, ${formatMs(c.ms)})`) })
-  soak.on('heap-progress', (e) => {
-    say(e.type === 'read' ? `heap: read ${e.phase} (${formatBytes(e.bytes)}) in ${formatMs(e.ms)}` : `heap: analysed in ${formatMs(e.ms)}`)
-  })
-  soak.on('target-exit', (e) => {
-    if (!e.expected) say(`target exited unexpectedly (${e.signal ?? `code ${String(e.code)}`})`)
-  })
-  soak.on('warning', (w) => { say(`warning: ${w}`) })
+  const listeners: { [E in keyof SoakEvents]?: (...args: SoakEvents[E]) => void } = {
+    phase: (p) => {
+      if (p.name === 'load') return // the load's own progress says more
+      say(p.round !== null && p.round > 0 ? `round ${p.round}: ${p.name}` : p.name)
+    },
+    'target-ready': (t) => {
+      say(`target ${t.mode}${t.pid === null ? '' : ` pid ${t.pid}`} serving ${t.host}:${t.port}; inspector ${t.devtoolsUrl} (chrome://inspect lists it while the soak runs)`)
+    },
+    'load-start': ({ round, engine }) => {
+      detachLoad?.()
+      say(round === 0 ? `warm-up: ${engine.options.clients} clients` : `round ${round}: load of ${engine.options.clients} clients`)
+      detachLoad = attachLoadProgress(engine, out)
+    },
+    'load-done': ({ round, summary: l }) => {
+      say(`round ${round}: sent ${l.messagesSent}, delivered ${l.delivered}/${l.expected}, lost ${l.lost}, p99 ${l.latencyMs.p99.toFixed(1)} ms`)
+    },
+    capture: (c) => { say(`${c.kind}: ${c.path} (${formatBytes(c.bytes)}, ${formatMs(c.ms)})`) },
+    'heap-progress': (e) => {
+      say(e.type === 'read' ? `heap: read ${e.phase} (${formatBytes(e.bytes)}) in ${formatMs(e.ms)}` : `heap: analysed in ${formatMs(e.ms)}`)
+    },
+    'target-exit': (e) => { if (!e.expected) say(`target exited unexpectedly (${e.signal ?? `code ${String(e.code)}`})`) },
+    warning: (w) => { say(`warning: ${w}`) }
+  }
+  const entries = Object.entries(listeners) as Array<[keyof SoakEvents, (...args: unknown[]) => void]>
+  for (const [event, listener] of entries) soak.on(event, listener)
   return () => {
     detachLoad?.()
-    soak.removeAllListeners()
+    for (const [event, listener] of entries) soak.off(event, listener)
   }
 }
 

@@ -31,7 +31,7 @@ import { resolveLoadOptions } from '../../loadgen/src/load-options.js'
 import type { LoadResult } from '../../loadgen/src/load-result.js'
 import { mergeLoadResults } from '../../loadgen/src/merge-load-results.js'
 import { nickPlanFits } from '../../loadgen/src/nick.js'
-import { HooksMissingError } from '../../diagnosis/src/errors.js'
+import { HooksMissingError, TargetGoneError } from '../../diagnosis/src/errors.js'
 import { compareHeapSnapshotFiles } from '../../diagnosis/src/heap/compare-heap-snapshot-files.js'
 import type { HeapComparison } from '../../diagnosis/src/heap/heap-comparison.js'
 import { ScanBudget } from '../../diagnosis/src/heap/scan-budget.js'
@@ -177,7 +177,7 @@ export class Soak extends EventEmitter<SoakEvents> {
       // let it go, so that its exit code and last stderr lines are what gets reported.
       this.#diedDuring ??= this.#current
       void this.#session?.close()
-      this.#loseTarget(new SoakwatchError('SW_DIAG_TARGET_GONE', `the target began exiting during ${this.#diedDuring}`))
+      this.#loseTarget(new TargetGoneError(`${this.#diedDuring} (the target began exiting)`))
     })
     target.on('exit', (exit) => {
       this.emit('target-exit', exit)
@@ -197,7 +197,7 @@ export class Soak extends EventEmitter<SoakEvents> {
     this.#session = session
     session.on('disconnect', () => {
       // A started target's exit is reported with its status by the exit listener instead.
-      if (this.#target === undefined) this.#loseTarget(new SoakwatchError('SW_DIAG_TARGET_GONE', `the attached process's inspector closed during ${this.#current}`))
+      if (this.#target === undefined) this.#loseTarget(new TargetGoneError(this.#current))
     })
     if (this.listenerCount('snapshot-progress') > 0) session.on('snapshot-progress', (e) => this.emit('snapshot-progress', e))
     if (!await session.hasHooks()) throw new HooksMissingError(url)
