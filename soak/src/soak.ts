@@ -67,6 +67,8 @@ export interface SoakDeps {
 const LOG_CATCH_UP_MS = 5000
 /** Settle budget of the final inventory after an abort: the user is waiting. */
 const FINAL_SETTLE_MS = 3000
+/** Distinct retainer paths kept per heap suspect (the comparison's default is 3). */
+const HEAP_PATHS_PER_SUSPECT = 16
 /** After a failure, how long to wait for the target's exit to be reported before judging it alive. */
 const EXIT_GRACE_MS = 500
 
@@ -385,6 +387,9 @@ export class Soak extends EventEmitter<SoakEvents> {
 
   async #compareHeap (): Promise<void> {
     const o = this.options
+    if (o.heapSnapshots && o.rounds === 1) {
+      this.#warn('one round: the heap comparison cannot tell growth from a cache that filled once, and a few stray survivors per client count as a leak; use --rounds 2 or more to confirm (docs/heap.md)')
+    }
     const baseline = this.#snapshots.find((s) => s.phase === 'baseline')
     const rounds = this.#snapshots.filter((s) => s.phase.startsWith('round-')).map((s) => s.path)
     const final = rounds.at(-1)
@@ -398,6 +403,9 @@ export class Soak extends EventEmitter<SoakEvents> {
       clientsPerRound: this.#loads.map((l) => l.clients.connected),
       // Retainer paths of the JS objects of the handles the inventories found leaked.
       pathsFor: pathsForLeaks(diffInventories(this.#baseline, this.#end).leaked),
+      // Enough distinct paths that the sampled objects are all accounted for: a suspect is set
+      // aside as the harness's own only when every one of them runs through the harness.
+      thresholds: { pathsPerSuspect: HEAP_PATHS_PER_SUSPECT },
       budget: new ScanBudget({ maxMs: o.heapTimeoutMs, now: clock }),
       maxMs: o.heapTimeoutMs,
       now: clock,
