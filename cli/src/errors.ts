@@ -24,5 +24,12 @@ export const InspectHostError = defineError(
   (host: string) => `--inspect refuses non-loopback host ${JSON.stringify(host)}: the inspector gives full control of the process; use 127.0.0.1, ::1 or localhost`
 )
 
+/** A file the command needs from the build (`dist/`) is missing. */
+export const NotBuiltError = defineError(
+  'SW_CLI_NOT_BUILT',
+  'NotBuiltError',
+  (path: string) => `${path} is missing: run npm run build (npm install does it)`
+)
+
 /** Every cli error class, for the docs test. */
-export const cliErrors = [OutputUnwritableError, CliUsageError, InspectHostError] as const
+export const cliErrors = [OutputUnwritableError, CliUsageError, InspectHostError, NotBuiltError] as const

@@ -8,6 +8,7 @@ import type { Argv, Options } from 'yargs'
 import { LOAD_DEFAULTS } from '../../loadgen/src/load-options.js'
 import type { LoadOptions } from '../../loadgen/src/load-options.js'
 import { parseSourceAddresses } from '../../loadgen/src/source-addresses.js'
+import { parseDisconnect } from '../../loadgen/src/disconnect.js'
 import { CliUsageError } from './errors.js'
 
 /** What the command line says, before it becomes engine options. */
@@ -28,16 +29,23 @@ export interface LoadgenArgs {
   recordClients: boolean
   payloadBytes: number
   drainTimeout: number
+  quitTimeout: number
+  disconnect: string
   seed: number | undefined
   json: string | undefined
 }
 
+/** The flags of the load itself, which the soak command shares. */
+export type LoadArgs = Pick<LoadgenArgs, 'clients' | 'minInterval' | 'maxInterval' | 'messages' | 'duration' | 'connectRate' | 'channel' |
+'roomSize' | 'workers' | 'sourceAddresses' | 'payloadBytes' | 'drainTimeout' | 'quitTimeout' | 'disconnect' | 'seed'>
+
 /** `minInterval` → `min-interval`: the flag of a property. */
-type Kebab<S extends string> = S extends `${infer H}${infer T}`
+export type Kebab<S extends string> = S extends `${infer H}${infer T}`
   ? `${H extends Lowercase<H> ? H : `-${Lowercase<H>}`}${Kebab<T>}`
   : S
 
-type OptionTable = { [K in keyof LoadgenArgs as Kebab<K>]-?: Options & { describe: string } }
+/** A declarative yargs table whose flags are the kebab-case forms of `T`'s properties. */
+export type OptionTable<T> = { [K in keyof T & string as Kebab<K>]-?: Options & { describe: string } }
 
 /** The option table: each flag is the kebab-case form of a `LoadgenArgs` property (checked by `satisfies`). */
 export const LOADGEN_OPTIONS = {
@@ -56,16 +64,19 @@ export const LOADGEN_OPTIONS = {
   'record-clients': { type: 'boolean', default: false, describe: "list every client's lifecycle in the JSON result" },
   'payload-bytes': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.payloadBytes, describe: 'pad each message to this many bytes' },
   'drain-timeout': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.drainTimeoutMs, describe: 'longest wait for in-flight messages after the last send, ms' },
+  'quit-timeout': { type: 'number', requiresArg: true, default: LOAD_DEFAULTS.quitTimeoutMs, describe: 'longest wait for the server to close after a client leaves (QUIT or FIN), ms' },
+  disconnect: { type: 'string', requiresArg: true, default: 'quit', describe: 'how clients leave: quit, close (FIN, no QUIT), reset (RST), mix (5:3:2), or weights like quit:6,close:3,reset:1' },
   seed: { type: 'number', requiresArg: true, describe: 'seed of the send schedule (same seed, same schedule)' },
   json: { type: 'string', requiresArg: true, describe: 'write the JSON result to FILE, or to stdout with -' }
-} satisfies OptionTable
+} satisfies OptionTable<LoadgenArgs>
 
 /** The examples `--help` shows. */
 export const LOADGEN_EXAMPLES: ReadonlyArray<[string, string]> = [
   ['$0 --port 6667 --clients 500', '500 clients, 11 messages each at 1–3 s'],
   ['$0 --port 6667 --clients 2000 --room-size 100 --duration 60', '20 rooms of 100 for a minute'],
   ['$0 --port 6667 --clients 30000 --workers 3 --source-addresses 127.0.0.2-127.0.0.9', 'beyond one process and one address'],
-  ['$0 --port 6667 --json result.json', 'keep the mergeable result']
+  ['$0 --port 6667 --json result.json', 'keep the mergeable result'],
+  ['$0 --port 6667 --disconnect mix', 'half the clients QUIT, the others hang up (FIN) or reset']
 ]
 
 /** The yargs parser of the command: strict, never exits the process, throws on bad input. */
@@ -97,39 +108,53 @@ export interface ParsedLoadgen {
 /**
  * Parses the loadgen's argv (without node and the script). Pure: no IO, no exit.
  * @throws {CliUsageError} on an unknown option, a missing or non-numeric value
- * @throws {InvalidLoadOptionError} on a malformed --source-addresses
+ * @throws {InvalidLoadOptionError} on a malformed --source-addresses or --disconnect
  */
 export function parseLoadgenArgs (argv: readonly string[]): ParsedLoadgen {
   if (argv.includes('--help') || argv.includes('-h')) return { help: true, load: { port: 6667 }, json: undefined }
   const a = loadgenParser(argv).parseSync() as unknown as LoadgenArgs & { _: unknown[] }
   if (a._.length > 0) throw new CliUsageError({ command: 'loadgen', problem: `unexpected argument ${JSON.stringify(a._[0])}` })
-  for (const [flag, spec] of Object.entries(LOADGEN_OPTIONS)) {
-    const value = (a as unknown as Record<string, unknown>)[flag]
-    // yargs turns `--port x` into NaN rather than refusing it.
-    if (spec.type === 'number' && value !== undefined && !Number.isFinite(value)) {
-      throw new CliUsageError({ command: 'loadgen', problem: `--${flag} needs a number` })
-    }
-  }
+  checkNumbers('loadgen', LOADGEN_OPTIONS, a)
   return {
     help: false,
     json: a.json,
-    load: {
-      host: a.host,
-      port: parsePorts(a.port),
-      clients: a.clients,
-      minIntervalMs: a.minInterval,
-      maxIntervalMs: a.maxInterval,
-      messages: a.messages,
-      durationS: a.duration,
-      connectRate: a.connectRate,
-      channel: a.channel,
-      roomSize: a.roomSize,
-      workers: a.workers,
-      sourceAddresses: a.sourceAddresses === undefined ? undefined : parseSourceAddresses(a.sourceAddresses),
-      recordClients: a.recordClients,
-      payloadBytes: a.payloadBytes,
-      drainTimeoutMs: a.drainTimeout,
-      seed: a.seed
+    load: { host: a.host, port: parsePorts(a.port), recordClients: a.recordClients, ...loadOptionsFromArgs(a) }
+  }
+}
+
+/**
+ * The engine options the load flags name (everything but where to connect).
+ * @throws {InvalidLoadOptionError} on a malformed --source-addresses or --disconnect
+ */
+export function loadOptionsFromArgs (a: LoadArgs): Omit<LoadOptions, 'host' | 'port' | 'recordClients'> {
+  return {
+    clients: a.clients,
+    minIntervalMs: a.minInterval,
+    maxIntervalMs: a.maxInterval,
+    messages: a.messages,
+    durationS: a.duration,
+    connectRate: a.connectRate,
+    channel: a.channel,
+    roomSize: a.roomSize,
+    workers: a.workers,
+    sourceAddresses: a.sourceAddresses === undefined ? undefined : parseSourceAddresses(a.sourceAddresses),
+    payloadBytes: a.payloadBytes,
+    drainTimeoutMs: a.drainTimeout,
+    quitTimeoutMs: a.quitTimeout,
+    disconnect: parseDisconnect(a.disconnect),
+    seed: a.seed
+  }
+}
+
+/**
+ * yargs turns `--port x` into NaN rather than refusing it: refuse it here.
+ * @throws {CliUsageError} naming the flag
+ */
+export function checkNumbers (command: string, table: Record<string, Options>, parsed: object): void {
+  for (const [flag, spec] of Object.entries(table)) {
+    const value = (parsed as Record<string, unknown>)[flag]
+    if (spec.type === 'number' && value !== undefined && !Number.isFinite(value)) {
+      throw new CliUsageError({ command, problem: `--${flag} needs a number` })
     }
   }
 }

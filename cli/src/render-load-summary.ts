@@ -45,6 +45,13 @@ export function renderLoadSummary (r: LoadResult): string {
   clients.push([fmtInt(k.target), fmtInt(k.connected), fmtInt(k.registered), fmtInt(k.joined), fmtInt(k.connectFailed), fmtInt(k.joinFailed),
     fmtInt(k.droppedEarly), fmtInt(k.quitClean), fmtInt(k.quitTimedOut), fmtInt(k.nickRetries)])
   out.push(clients.toString())
+  // Results of older builds lack these counts; a run where every client said QUIT has them at 0.
+  const hangups = (k.hangupClean ?? 0) + (k.hangupTimedOut ?? 0) + (k.resets ?? 0)
+  if (hangups > 0) {
+    const left = new Table({ head: ['left with FIN → server closed', 'FIN, server never closed', 'left with reset'], style: STYLE })
+    left.push([fmtInt(k.hangupClean ?? 0), fmtInt(k.hangupTimedOut ?? 0), fmtInt(k.resets ?? 0)])
+    out.push(left.toString())
+  }
 
   const m = r.messages
   out.push('messages (each expected at every other member of its room)')

@@ -33,6 +33,8 @@ export function reportSections (report: SoakReport, options: SectionOptions = {}
     leaksSection(report, options),
     lifecycleSection(report, options),
     heapSection(report),
+    heapSuspectsSection(report, options),
+    retainerPathsSection(report, options),
     verdictSection(report)
   ]
 }
@@ -128,6 +130,51 @@ function lifecycleSection (report: SoakReport, options: SectionOptions): Section
 function heapSection (report: SoakReport): Section {
   const rows = report.heap.usedAfterGc.map((h) => [h.phase, formatBytes(h.bytes), String(h.bytes)])
   return { title: 'Heap used after GC', head: ['phase', 'used', 'bytes'], rows, align: ['left', 'right', 'right'], notes: rows.length === 0 ? ['not measured'] : [] }
+}
+
+function heapSuspectsSection (report: SoakReport, options: SectionOptions): Section {
+  const head = ['class', 'verdict', 'survivors per round', 'objects / client / round', 'bytes / client / round', 'retained']
+  const align: Section['align'] = ['left', 'left', 'right', 'right', 'right', 'right']
+  const title = 'Heap: allocated during the rounds and still alive'
+  const c = report.heap.comparison
+  if (c === null) {
+    const why = report.heap.snapshots.length === 0 ? 'not measured (no heap snapshots)' : 'not compared (the run did not finish its rounds)'
+    return { title, head, rows: [], align, notes: [why] }
+  }
+  const findings = report.heap.findings ?? []
+  const allowed = allowedClasses(report)
+  const rows = c.suspects.slice(0, options.listLimit ?? 20).map((s) => {
+    const finding = findings.find((f) => f.label === s.className)
+    const verdict = allowed.has(s.className) ? `${s.verdict} (allowed)` : finding !== undefined && s.verdict === 'leak' && !finding.leak ? `${s.verdict} (harness's own)` : s.verdict
+    return [
+      s.className, verdict, s.survivorsByRound.map((r) => r.count).join(' / '),
+      s.objectsPerClientPerRound === null ? '-' : s.objectsPerClientPerRound.toFixed(2),
+      s.bytesPerClientPerRound === null ? '-' : formatBytes(Math.round(s.bytesPerClientPerRound)),
+      formatBytes(s.newAlive.retainedSize)
+    ]
+  })
+  const notes = [`${c.headline} (new and alive at the end: ${c.newAlive.count} objects, ${formatBytes(c.newAlive.selfSize)})`]
+  if (rows.length === 0) notes.push('no class survives the rounds above the thresholds')
+  return { title, head, rows, align, notes }
+}
+
+/** What holds the top suspects, and the JS objects of the leaked handles, from the GC roots. */
+function retainerPathsSection (report: SoakReport, options: SectionOptions): Section {
+  const rows: string[][] = []
+  const c = report.heap.comparison
+  for (const s of (c?.suspects ?? []).filter((x) => x.verdict === 'leak' || x.verdict === 'suspect').slice(0, 5)) {
+    for (const p of s.retainerPaths.slice(0, 2)) rows.push([s.className, `${p.count}/${p.sampled}`, p.path])
+  }
+  for (const g of report.handles?.leaked ?? []) {
+    for (const p of g.retainerPaths.slice(0, 2)) rows.push([`${g.type} from ${displaySite(g, options.root)}`, `${p.count}/${p.sampled} ${g.heapClass ?? ''}`, p.path])
+  }
+  const notes = c === null ? ['not measured'] : rows.length === 0 ? ['nothing to explain: no leaking class and no leaked handle'] : ['held: of the sampled objects, how many are held this way; search @id in DevTools (report.json has the ids)']
+  return { title: 'Retainer paths (shortest, from the GC roots)', head: ['what', 'held', 'path'], rows, align: ['left', 'right', 'left'], notes }
+}
+
+function allowedClasses (report: SoakReport): Set<string> {
+  const heap = report.verdict.categories.find((v) => v.category === 'heap')?.evidence
+  return new Set(heap?.category === 'heap' ? heap.findings.filter((f) => f.allowedBy !== null).map((f) => f.label) : [])
 }
 
 function verdictSection (report: SoakReport): Section {

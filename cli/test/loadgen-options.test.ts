@@ -17,14 +17,14 @@ describe('parseLoadgenArgs', () => {
       '--host', '127.0.0.5', '--port', '7000', '--clients', '300', '--min-interval', '100', '--max-interval', '200',
       '--messages', '5', '--duration', '30', '--connect-rate', '50', '--channel', '#x', '--room-size', '30', '--workers', '2',
       '--source-addresses', '127.0.0.2-127.0.0.3', '--record-clients', '--payload-bytes', '64', '--drain-timeout', '900',
-      '--seed', '42', '--json', 'out.json'
+      '--quit-timeout', '700', '--disconnect', 'quit:1,reset:1', '--seed', '42', '--json', 'out.json'
     ])
     expect(p.help).toBe(false)
     expect(p.json).toBe('out.json')
     expect(p.load).toEqual({
       host: '127.0.0.5', port: 7000, clients: 300, minIntervalMs: 100, maxIntervalMs: 200, messages: 5, durationS: 30, connectRate: 50,
       channel: '#x', roomSize: 30, workers: 2, sourceAddresses: ['127.0.0.2', '127.0.0.3'], recordClients: true, payloadBytes: 64,
-      drainTimeoutMs: 900, seed: 42
+      drainTimeoutMs: 900, quitTimeoutMs: 700, disconnect: { quit: 1, close: 0, reset: 1 }, seed: 42
     })
   })
 
@@ -34,6 +34,12 @@ describe('parseLoadgenArgs', () => {
     expect(p.load.messages).toBeUndefined()
     expect(p.load.durationS).toBeUndefined()
     expect(p.json).toBeUndefined()
+  })
+
+  it('lets every client say QUIT unless --disconnect says otherwise, and refuses an unknown style', () => {
+    expect(parseLoadgenArgs([]).load.disconnect).toEqual({ quit: 1, close: 0, reset: 0 })
+    expect(parseLoadgenArgs(['--disconnect', 'mix']).load.disconnect).toEqual({ quit: 5, close: 3, reset: 2 })
+    expect(usageError(['--disconnect', 'hangup']).code).toBe('SW_LOADGEN_INVALID_OPTION')
   })
 
   it('takes several ports for several server instances', () => {

@@ -5,6 +5,8 @@ import { renderMarkdownReport } from '../src/render-markdown.js'
 import { displaySite, formatBytes } from '../src/report-sections.js'
 import { buildReport } from '../../soak/src/report-model.js'
 import { cleanReport, leakyObservations, leakyReport, root } from './helper.js'
+import { comparison, suspect } from '../../soak/test/helper.js'
+import { applyOverrides, defaultVerdictConfig } from '../../diagnosis/src/verdict-config.js'
 
 describe('console report', () => {
   it('shows every table, the leaked resources by creation site, the outcome and the file paths', () => {
@@ -34,6 +36,34 @@ describe('console report', () => {
     const text = renderConsoleReport(buildReport(o))
     expect(text).toContain('ERROR: target exited (SIGABRT) during round 1')
     expect(text).toContain('  FATAL ERROR: heap limit')
+  })
+})
+
+describe('heap sections', () => {
+  const socketPaths = [{ path: '(GC roots) → global.server → Server.sessions → Map → Session.socket → Socket', count: 2, sampled: 2, ids: [5] }]
+  const heapReport = (allow: string[] = []): ReturnType<typeof buildReport> => buildReport({
+    ...leakyObservations(),
+    verdictConfig: applyOverrides(defaultVerdictConfig(), { allowConstructors: allow }),
+    heapComparison: comparison([
+      suspect('Session'),
+      suspect('Cache', { verdict: 'bounded', survivorsByRound: [{ count: 50, selfSize: 10 }, { count: 0, selfSize: 0 }, { count: 0, selfSize: 0 }] })
+    ], { Socket: socketPaths })
+  })
+
+  it('lists the suspects with survivors per round and per client, and what holds them', () => {
+    const text = renderConsoleReport(heapReport(), { root })
+    expect(text).toContain('Heap: allocated during the rounds and still alive')
+    expect(text).toMatch(/│ Session │ leak\s+│\s+20 \/ 20 \/ 20 │\s+1\.00 │\s+100 B │\s+8\.8 KiB │/)
+    expect(text).toMatch(/│ Cache\s+│ bounded │\s+50 \/ 0 \/ 0 │/)
+    expect(text).toContain('(GC roots) → global.server → Server.sessions → Map → Session')
+    // The leaked socket's creation site next to what holds its JS object.
+    expect(text).toMatch(/│ TCPWRAP from server\.js:27:8 \(its server's listen\) │ 2\/2 Socket │ \(GC roots\) → global\.server → Server\.sessions → Map → Session\.socket → Socket │/)
+  })
+
+  it('marks allowlisted classes, and says why there is no heap evidence', () => {
+    expect(renderConsoleReport(heapReport(['Sess*']), { root })).toMatch(/│ Session │ leak \(allowed\)/)
+    expect(renderConsoleReport(leakyReport())).toContain('not compared (the run did not finish its rounds)')
+    expect(renderConsoleReport(buildReport({ ...leakyObservations(), snapshots: [] }))).toContain('not measured (no heap snapshots)')
   })
 })
 

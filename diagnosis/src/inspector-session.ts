@@ -47,6 +47,8 @@ export interface HeapUsage {
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 5000
+/** V8's answer once the target's context is destroyed (its process is exiting). */
+const CONTEXT_GONE = /Cannot find context with specified id/
 /** Evaluated in the target; a JSON string keeps the value exact across returnByValue. */
 const hooksCall = (method: 'inventory' | 'counts'): string =>
   `(() => { const h = globalThis[Symbol.for(${JSON.stringify(HOOKS_KEY)})]; return h === undefined ? null : JSON.stringify(h.${method}()) })()`
@@ -276,7 +278,9 @@ export class InspectorSession extends EventEmitter<InspectorSessionEvents> {
     try {
       return await exchange()
     } catch (err) {
-      if (err instanceof Error && 'response' in err) throw new InspectorProtocolError({ operation, message: err.message }, { cause: err })
+      // A process exiting with a session attached has no JS context left but keeps the
+      // socket open until we disconnect: for the caller, the target is gone.
+      if (err instanceof Error && 'response' in err && !CONTEXT_GONE.test(err.message)) throw new InspectorProtocolError({ operation, message: err.message }, { cause: err })
       throw new TargetGoneError(operation, { cause: err })
     }
   }

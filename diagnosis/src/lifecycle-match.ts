@@ -72,16 +72,20 @@ export function matchLifecycle (clients: readonly ClientLifecycle[], events?: re
   }
 
   const sessions = replay(events)
-  const byRemote = new Map<string, Session>()
+  // Several sessions may share a remote: over a long soak the kernel reuses ephemeral ports.
+  const byRemote = new Map<string, Session[]>()
   const byNick = new Map<string, Session>()
   for (const s of sessions.values()) {
-    byRemote.set(s.remote, s)
+    const same = byRemote.get(s.remote)
+    if (same === undefined) byRemote.set(s.remote, [s])
+    else same.push(s)
     if (s.nick !== null) byNick.set(s.nick, s)
   }
   const sessionOf = new Map<ClientLifecycle, Session>()
   const clientsWithoutSession: string[] = []
   for (const client of connected) {
-    const session = (client.localAddress !== undefined ? byRemote.get(client.localAddress) : undefined) ?? byNick.get(client.nick)
+    const candidates = (client.localAddress === undefined ? undefined : byRemote.get(client.localAddress))?.filter((s) => !s.matched) ?? []
+    const session = candidates.find((s) => s.nick === client.nick) ?? candidates[0] ?? byNick.get(client.nick)
     if (session === undefined || session.matched) {
       clientsWithoutSession.push(client.nick)
       continue

@@ -10,7 +10,10 @@
  *   final inventory before stopping the target itself.
  * - `stop()` sends SIGTERM to the group, then SIGKILL after a bound, and resolves on exit.
  * - The last N stderr lines are kept for crash reports; lines are bounded in length.
- * - Events: `stdout-line`, `stderr-line`, `exit` (with `expected: false` for a crash).
+ * - Events: `stdout-line`, `stderr-line`, `exiting`, `exit` (with `expected: false` for a crash).
+ * - A Node process that exits while an inspector session is attached does not exit: it prints
+ *   `Waiting for the debugger to disconnect...` and waits (src/inspector_agent.cc). `exiting`
+ *   says so, so that the harness can disconnect and let the exit — and its code — happen.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
@@ -54,11 +57,17 @@ export interface TargetExit {
 export interface TargetProcessEvents {
   'stdout-line': [string]
   'stderr-line': [string]
+  /** The process has begun exiting and waits for the inspector session to disconnect. */
+  exiting: []
   exit: [TargetExit]
 }
 
 const MAX_LINE_BYTES = 64 * 1024
 const LISTENING = /^listening (\S+):(\d+)\s*$/
+/** Node's line when the process would exit but an inspector session holds it (src/inspector_agent.cc). */
+const WAITING_FOR_DEBUGGER = /^Waiting for the debugger to disconnect\.\.\.\s*$/
+/** What Node's inspector prints on stderr because soakwatch attached it. */
+const INSPECTOR_CHATTER = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Debugger ending on ws:|Waiting for the debugger to disconnect\.\.\.)/
 /** Between the child's exit and its pipes closing, stderr may still hold the crash message. */
 const PIPE_DRAIN_MS = 500
 
@@ -89,10 +98,17 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
     child.on('error', (err) => this.#onLine('stderr-line', `[soakwatch] child process error: ${err.message}`))
     this.#exited = (async () => {
       // Not events.once: it rejects on 'error', which a live child may emit (e.g. a failed kill).
+      // 'close' is listened for from the start: when the pipes close first, Node emits it in
+      // the same tick as 'exit', before a listener added after 'exit' could see it.
+      const closed = new Promise<void>((resolve) => { child.once('close', () => resolve()) })
       const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
         child.once('exit', (c, s) => resolve([c, s]))
       })
-      await Promise.race([once(child, 'close'), new Promise((resolve) => setTimeout(resolve, PIPE_DRAIN_MS).unref())])
+      // Ref'd, and bounded: an unref'd wait could let the caller's event loop drain with
+      // `stop()` still pending (Node then exits 13 under a top-level await).
+      let drain: NodeJS.Timeout | undefined
+      await Promise.race([closed, new Promise((resolve) => { drain = setTimeout(resolve, PIPE_DRAIN_MS) })])
+      clearTimeout(drain)
       this.#exit = { code, signal, expected: this.#stopping, stderrTail: this.stderrTail() }
       this.emit('exit', this.#exit)
       return this.#exit
@@ -220,10 +236,14 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
 
   #onLine (event: 'stdout-line' | 'stderr-line', line: string): void {
     if (event === 'stderr-line') {
-      this.#tail.push(line)
-      if (this.#tail.length > this.#tailSize) this.#tail.shift()
+      // Node's inspector lines are the harness's doing; the tail is for what the target said.
+      if (!INSPECTOR_CHATTER.test(line)) {
+        this.#tail.push(line)
+        if (this.#tail.length > this.#tailSize) this.#tail.shift()
+      }
       // The first one wins: a target that spawns node children prints more.
       this.#devtoolsUrl ??= devtoolsUrlFromLine(line)
+      if (WAITING_FOR_DEBUGGER.test(line)) queueMicrotask(() => this.emit('exiting'))
     } else if (this.#port === undefined) {
       const match = LISTENING.exec(line)
       if (match !== null) {

@@ -7,6 +7,7 @@ import type { HandleDiff, LeakGroup } from './inventory-diff.js'
 import type { LifecycleMatch, OpenSession } from './lifecycle-match.js'
 import type { VerdictCategory, VerdictConfig } from './verdict-config.js'
 import { matchSite } from './verdict-config.js'
+import { matchesAllowlist } from './heap/noise.js'
 
 /** A heap suspect, as the heap comparison reports it (filled in by that analysis). */
 export interface HeapFinding {
@@ -118,7 +119,8 @@ function lifecycleVerdict (lifecycle: LifecycleMatch | undefined, config: Verdic
 function heapVerdict (heap: readonly HeapFinding[] | undefined, config: VerdictConfig): CategoryVerdict {
   const threshold = config.thresholds.heap
   if (heap === undefined) return notMeasured('heap', threshold, 'no heap comparison in this run')
-  const findings = heap.filter((f) => f.leak).map((f) => ({ ...f, allowedBy: config.allow.constructors.includes(f.label) ? f.label : null }))
+  // Same rule as the heap comparison's own allowlist: exact, or `*` wildcards.
+  const findings = heap.filter((f) => f.leak).map((f) => ({ ...f, allowedBy: config.allow.constructors.find((c) => matchesAllowlist(f.label, [c])) ?? null }))
   const found = findings.length
   const allowed = findings.filter((f) => f.allowedBy !== null).length
   const counted = found - allowed

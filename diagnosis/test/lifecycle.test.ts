@@ -64,6 +64,23 @@ describe('matchLifecycle', () => {
     expect(match.sessionsWithoutClient).toBe(0)
   })
 
+  it('matches each client to its own session when a later round reuses an earlier client\'s local port', () => {
+    const events = parseLifecycleLog([
+      '{"event":"open","conn":1,"remote":"127.0.0.1:5001"}',
+      '{"event":"registered","conn":1,"nick":"r1-0"}',
+      '{"event":"close","conn":1,"nick":"r1-0","reason":"quit","by":"client"}',
+      '{"event":"open","conn":2,"remote":"127.0.0.1:5001"}',
+      '{"event":"registered","conn":2,"nick":"r2-0"}'
+    ].join('\n'))
+    const match = matchLifecycle([
+      { nick: 'r1-0', localAddress: '127.0.0.1:5001', connectedAt: 1, closedAt: 2 },
+      { nick: 'r2-0', localAddress: '127.0.0.1:5001', connectedAt: 3, closedAt: 4 }
+    ], events)
+    expect(match.clientsWithoutSession).toEqual([])
+    expect(match.sessionsWithoutClient).toBe(0)
+    expect(match.openSessions).toEqual([{ conn: '2', remote: '127.0.0.1:5001', nick: 'r2-0', clientClosed: true }])
+  })
+
   it('reports clients the server never saw', () => {
     const match = matchLifecycle([{ nick: 'ghost', localAddress: '127.0.0.1:1', connectedAt: 1, closedAt: 2 }], [])
     expect(match.clientsWithoutSession).toEqual(['ghost'])

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../common/src/define-error.js'
 import { TargetProcess, nodeOptions } from '../src/target-process.js'
@@ -59,6 +60,33 @@ describe('TargetProcess', () => {
     const exit = await target.stop()
     expect(exit).toMatchObject({ signal: 'SIGKILL', expected: true })
     expect(exit.stderrTail).toContain('fixture: ignoring SIGTERM')
+  })
+
+  it('resolves stop() in a process with nothing else to keep its event loop alive', () => {
+    // Regression: the wait for the child's pipes used to miss a 'close' emitted in the same
+    // tick as 'exit' and fall back on an unref'd timer, so a CLI awaiting stop() at top level
+    // exited 13 ("unsettled top-level await") once the SIGKILL timer had fired.
+    const script = `import { TargetProcess } from ${JSON.stringify(new URL('../../dist/diagnosis/src/target-process.js', import.meta.url).href)}
+      const target = await TargetProcess.start({ kind: 'command', command: ${JSON.stringify(nodeCommand('stubborn-server.mjs', '--port {port}'))} }, { hooksPath: ${JSON.stringify(hooksPath)} })
+      const exit = await target.stop(200)
+      console.log('stopped', exit.signal)`
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 })
+    expect(out).toContain('stopped SIGKILL')
+  })
+
+  it('says when the target exits while a session holds it, and its exit code comes once the session lets go', async () => {
+    const target = await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port}') })
+    const session = await inspect(target)
+    const exiting = once(target, 'exiting')
+    await session.evaluate('setTimeout(() => { process.stderr.write("fixture: giving up\\n"); process.exit(3) }, 10), 0')
+    await exiting
+    // Its context is gone: for the session, the target is gone.
+    await expect(session.counts()).rejects.toMatchObject({ code: 'SW_DIAG_TARGET_GONE' })
+    await session.close()
+    const exit = await target.exited()
+    expect(exit).toMatchObject({ code: 3, expected: false })
+    // Node's inspector lines are left out of the tail: the last line is the target's own.
+    expect(exit.stderrTail).toEqual(['fixture: giving up'])
   })
 
   it('reports a crash after startup as an unexpected exit', async () => {

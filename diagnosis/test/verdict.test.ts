@@ -55,6 +55,14 @@ describe('decideVerdict', () => {
     expect(closed.warnings).toContain('lifecycle accounted on the client side only (the target logs no lifecycle events)')
   })
 
+  it('allowlists heap constructors with * wildcards, as the heap comparison does', () => {
+    const heap = [{ label: 'LRUCache', count: 9, leak: true, detail: '' }, { label: 'Session', count: 9, leak: true, detail: '' }]
+    const verdict = decideVerdict({ heap }, applyOverrides(defaultVerdictConfig(), { allowConstructors: ['LRU*'] }))
+    expect(category(verdict, 'heap')).toMatchObject({ status: 'fail', found: 2, allowed: 1, counted: 1 })
+    const evidence = category(verdict, 'heap')?.evidence
+    expect(evidence?.category === 'heap' ? evidence.findings.map((f) => f.allowedBy) : []).toEqual(['LRU*', null])
+  })
+
   it('judges heap findings flagged as leaks, minus allowlisted constructors', () => {
     const heap = [{ label: 'ChatSession', count: 500, leak: true, detail: '+500 per round' }, { label: 'LRUCache', count: 1, leak: true, detail: '' }, { label: 'Buffer', count: 3, leak: false, detail: '' }]
     const verdict = decideVerdict({ heap }, applyOverrides(defaultVerdictConfig(), { allowConstructors: ['LRUCache'] }))

@@ -9,4 +9,6 @@ export type { LoadResult, LoadOutcome, LoadAbort, ClientRecord, ClientCounts, Me
 export { decodeHistogram, encodeHistogram } from './histograms.js'
 export type { EncodedHistogram } from './histograms.js'
 export { parseSourceAddresses } from './source-addresses.js'
+export { DISCONNECT_MIX, DISCONNECT_STYLES, parseDisconnect, formatDisconnect } from './disconnect.js'
+export type { DisconnectMix, DisconnectSpec, DisconnectStyle } from './disconnect.js'
 export * from './errors.js'

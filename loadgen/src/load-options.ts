@@ -6,6 +6,8 @@ import { nickPlanFits, RFC_NICK_MAX } from './nick.js'
 import { isValidChannel } from '../../protocol/src/names.js'
 import { DEFAULT_BOTTLENECK_THRESHOLDS } from './bottleneck.js'
 import type { BottleneckThresholds } from './bottleneck.js'
+import { resolveDisconnect } from './disconnect.js'
+import type { DisconnectMix, DisconnectSpec } from './disconnect.js'
 
 export interface LoadOptions {
   /** Target address; default 127.0.0.1. */
@@ -45,8 +47,13 @@ export interface LoadOptions {
   joinTimeoutMs?: number
   /** Longest wait for in-flight deliveries after the last send; default 5000. */
   drainTimeoutMs?: number
-  /** Longest wait for the server to close after QUIT; default 5000. */
+  /** Longest wait for the server to close after QUIT (or after our FIN); default 5000. */
   quitTimeoutMs?: number
+  /**
+   * How clients leave at the end: `quit` (default), `close` (FIN without QUIT), `reset` (RST),
+   * `mix`, or weights per style (see disconnect.ts).
+   */
+  disconnect?: DisconnectSpec
   /** Nick prefix (letter first); default random `sXX`. */
   nickPrefix?: string
   /** Longest nick the server accepts; default 9 (RFC 2812). */
@@ -80,6 +87,7 @@ export interface ResolvedLoadOptions {
   joinTimeoutMs: number
   drainTimeoutMs: number
   quitTimeoutMs: number
+  disconnect: DisconnectMix
   nickPrefix: string
   nickMaxLength: number
   seed: number
@@ -140,6 +148,7 @@ export function resolveLoadOptions (o: LoadOptions & { nickPrefix: string, seed:
     joinTimeoutMs: o.joinTimeoutMs ?? LOAD_DEFAULTS.joinTimeoutMs,
     drainTimeoutMs: o.drainTimeoutMs ?? LOAD_DEFAULTS.drainTimeoutMs,
     quitTimeoutMs: o.quitTimeoutMs ?? LOAD_DEFAULTS.quitTimeoutMs,
+    disconnect: resolveDisconnect(o.disconnect),
     nickPrefix: o.nickPrefix,
     nickMaxLength: o.nickMaxLength ?? LOAD_DEFAULTS.nickMaxLength,
     seed: o.seed,

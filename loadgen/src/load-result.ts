@@ -8,6 +8,7 @@
 import type { EncodedHistogram } from './histograms.js'
 import type { TimeSeries } from './time-series.js'
 import { LoadResultFormatError } from './errors.js'
+import type { DisconnectMix, DisconnectStyle } from './disconnect.js'
 
 /** Format tag and version of a load result: a merge refuses any other. */
 export const LOAD_RESULT_FORMAT = 'soakwatch/load-result'
@@ -48,6 +49,8 @@ export interface LoadConfigSummary {
   workers: number
   payloadBytes: number
   sourceAddresses: string[]
+  /** Weights of the ways clients leave (disconnect.ts); absent in results of older builds. */
+  disconnect?: DisconnectMix
 }
 
 export interface ClientCounts {
@@ -70,6 +73,12 @@ export interface ClientCounts {
   quitClean: number
   /** QUIT sent but the server did not close in time; the client destroyed the socket. */
   quitTimedOut: number
+  /** Left with a FIN and no QUIT (`close` style), and the server closed its side. */
+  hangupClean: number
+  /** Left with a FIN, but the server never closed its side in time; the client destroyed the socket. */
+  hangupTimedOut: number
+  /** Left with a reset (`reset` style): the server's side cannot be observed from here. */
+  resets: number
 }
 
 export interface MessageCounts {
@@ -115,9 +124,13 @@ export interface ClientRecord {
   registeredMs: number | null
   joinedMs: number | null
   quitSentMs: number | null
+  /** How the client left on its own (null when it never got to: failed, dropped, stopped while connecting). */
+  disconnect: DisconnectStyle | null
+  /** When it began leaving, whatever the style (QUIT sent, FIN sent, reset). */
+  leftMs: number | null
   closedMs: number | null
   closedBy: ClosedBy | null
-  /** The server closed its side (we received its FIN), whoever went first. */
+  /** The server closed its side (we received its FIN), whoever went first; always false after a reset. */
   serverClosed: boolean
   /** First error kind this client met, or null. */
   error: string | null

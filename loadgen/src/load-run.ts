@@ -4,8 +4,8 @@
  * Phases: connecting (ramp at connectRate, each client registers and joins) → barrier `joined`
  * → sending (each client at uniform random intervals, on an *intended* schedule that does not
  * slip when a timer fires late) → barrier `sent` → draining (until every receiver has what its
- * room sent, or drainTimeoutMs) → quitting (QUIT, wait for the server to close, or destroy after
- * quitTimeoutMs) → done.
+ * room sent, or drainTimeoutMs) → quitting (each client leaves in its disconnect style — QUIT,
+ * FIN or reset — and waits for the server to close, or is destroyed after quitTimeoutMs) → done.
  *
  * Memory is bounded by the number of clients, not by the run's length: counters, histograms of
  * fixed range, a sequence window per (receiver, sender) pair and a coarsening time series.
@@ -32,6 +32,8 @@ import { createRunClock } from './clock.js'
 import type { RunClock } from './clock.js'
 import type { Coordinator, RoomCounts } from './coordinator.js'
 import { SimClient } from './sim-client.js'
+import { disconnectCycle } from './disconnect.js'
+import type { DisconnectStyle } from './disconnect.js'
 import { probeTarget } from './target-probe.js'
 import type { ClientHost } from './sim-client.js'
 import { DUPLICATE } from './sequence-tracker.js'
@@ -71,6 +73,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   readonly #tally: LoadTally
   readonly #monitor = new SelfMonitor()
   readonly #series: TimeSeries
+  /** Style of client `id` is `#disconnectCycle[id % length]`: the same in every worker. */
+  readonly #disconnectCycle: DisconnectStyle[]
 
   #state: 'idle' | 'running' | 'done' = 'idle'
   #phase: LoadPhase = 'connecting'
@@ -131,6 +135,7 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     const lastRoom = clients > 0 ? roomOf(cfg.slice.end - 1, o.roomSize) : firstRoom - 1
     this.#tally = new LoadTally(clients, firstRoom, lastRoom - firstRoom + 1)
     this.#series = emptySeries(o.tickMs, o.seriesCapacity)
+    this.#disconnectCycle = disconnectCycle(o.disconnect)
     this.#done = new Promise(resolve => { this.#resolve = resolve })
   }
 
@@ -227,9 +232,14 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#open--
     if (c.connectedUs >= 0) this.#connectedNow--
     const k = this.#tally.clients
-    if (c.quitSentUs >= 0) {
+    if (c.disconnect === 'quit') {
       if (c.serverClosed && c.closedBy === 'server') k.quitClean++
       else k.quitTimedOut++
+    } else if (c.disconnect === 'close') {
+      if (c.serverClosed) k.hangupClean++
+      else k.hangupTimedOut++
+    } else if (c.disconnect === 'reset') {
+      k.resets++
     } else if (early) {
       k.droppedEarly++
       this.#count(c, c.closedBy === 'error' ? 'connection-reset' : 'server-closed', 'connection closed by the server before QUIT')
@@ -414,10 +424,11 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#readsAtSendStart = undefined
     this.#monitor.markSendEnd()
     this.#setPhase('quitting')
+    const styles = this.#disconnectCycle
     for (const c of this.#clients) {
       if (c.sendTimer !== undefined) clearTimeout(c.sendTimer)
       c.sendTimer = undefined
-      c.quit()
+      c.leave(styles[c.id % styles.length] as DisconnectStyle)
     }
     if (this.#open === 0) {
       this.#finish()
@@ -426,7 +437,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
     this.#quitTimer = setTimeout(() => {
       for (const c of this.#clients) {
         if (c.state === 'closed') continue
-        if (c.quitSentUs >= 0) this.#count(c, 'quit-timeout', `server did not close within ${this.options.quitTimeoutMs} ms of QUIT`)
+        if (c.disconnect === 'quit') this.#count(c, 'quit-timeout', `server did not close within ${this.options.quitTimeoutMs} ms of QUIT`)
+        else if (c.disconnect === 'close') this.#count(c, 'close-timeout', `server did not close its side within ${this.options.quitTimeoutMs} ms of our FIN`)
         c.destroy()
       }
     }, this.options.quitTimeoutMs)
@@ -561,7 +573,8 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
         connectRate: o.connectRate,
         workers: o.workers,
         payloadBytes: o.payloadBytes,
-        sourceAddresses: o.sourceAddresses
+        sourceAddresses: o.sourceAddresses,
+        disconnect: o.disconnect
       },
       epochMs: this.#cfg.epochMs,
       startedMs: this.#startedMs,

@@ -43,7 +43,7 @@ export class LoadTally {
   constructor (clients: number, firstRoom: number, rooms: number) {
     this.clients = {
       target: clients, started: 0, connected: 0, registered: 0, joined: 0, connectFailed: 0, joinFailed: 0,
-      nickRetries: 0, droppedEarly: 0, quitClean: 0, quitTimedOut: 0
+      nickRetries: 0, droppedEarly: 0, quitClean: 0, quitTimedOut: 0, hangupClean: 0, hangupTimedOut: 0, resets: 0
     }
     this.#firstRoom = firstRoom
     this.#rooms = Array.from({ length: Math.max(0, rooms) }, () => ({ members: 0, sent: 0, expected: 0, unique: 0, duplicates: 0, reordered: 0 }))

@@ -1,7 +1,9 @@
 /**
  * One simulated IRC client: its socket, its protocol state machine and its receive accounting.
  *
- *   connect ─▶ NICK/USER ─▶ 001 ─▶ JOIN ─▶ own JOIN echo ─▶ (barrier) ─▶ PRIVMSG… ─▶ QUIT ─▶ close
+ *   connect ─▶ NICK/USER ─▶ 001 ─▶ JOIN ─▶ own JOIN echo ─▶ (barrier) ─▶ PRIVMSG… ─▶ leave ─▶ close
+ *
+ * A client leaves the way its style says (disconnect.ts): QUIT, a FIN without QUIT, or a reset.
  *
  * Each step has its own timeout. A 433 during registration is retried with a suffixed nick.
  * PINGs are answered in every state (ngircd pings idle clients; others ping before 001).
@@ -22,6 +24,7 @@ import { nickWithSuffix } from './nick.js'
 import { DUPLICATE, SequenceTracker } from './sequence-tracker.js'
 import type { Delivery } from './sequence-tracker.js'
 import type { ClientRecord, ClosedBy } from './load-result.js'
+import type { DisconnectStyle } from './disconnect.js'
 import type { ResolvedLoadOptions } from './load-options.js'
 
 /** RFC 2812 §2.3: a line is at most 512 bytes with its CR LF. */
@@ -88,6 +91,10 @@ export class SimClient {
   joinSentUs = -1
   joinedUs = -1
   quitSentUs = -1
+  /** When the client began leaving, whatever its style; -1 until then. */
+  leftUs = -1
+  /** How it left on its own; null until it did. */
+  disconnect: DisconnectStyle | null = null
   closedUs = -1
   localPort: number | null = null
   boundAddress: string | null = null
@@ -152,6 +159,8 @@ export class SimClient {
       registeredMs: ms(this.registeredUs),
       joinedMs: ms(this.joinedUs),
       quitSentMs: ms(this.quitSentUs),
+      disconnect: this.disconnect,
+      leftMs: ms(this.leftUs),
       closedMs: ms(this.closedUs),
       closedBy: this.closedBy,
       serverClosed: this.serverClosed,
@@ -215,17 +224,31 @@ export class SimClient {
     this.#socket?.write(line)
   }
 
-  /** Says QUIT and waits for the server to close; the run destroys us if it does not. */
-  quit (): void {
+  /**
+   * Leaves: `quit` says QUIT and `close` sends a FIN without QUIT, then both wait for the
+   * server to close its side (the run destroys us if it does not); `reset` aborts at once.
+   * A client still connecting is simply destroyed.
+   */
+  leave (style: DisconnectStyle): void {
     if (this.state === 'closed' || this.state === 'quitting') return
     this.#clearStep()
-    if (this.state === 'connecting' || this.#socket === undefined) {
+    const socket = this.#socket
+    if (this.state === 'connecting' || socket === undefined) {
       this.destroy()
       return
     }
     this.state = 'quitting'
-    this.quitSentUs = this.#hostRef.nowUs()
-    this.#socket.write(formatMessage(undefined, 'QUIT', ['soakwatch done']))
+    this.disconnect = style
+    this.leftUs = this.#hostRef.nowUs()
+    if (style === 'quit') {
+      this.quitSentUs = this.leftUs
+      socket.write(formatMessage(undefined, 'QUIT', ['soakwatch done']))
+      return
+    }
+    // Without a QUIT we are first to close; the server's FIN (if it comes) sets serverClosed.
+    if (this.closedBy === null) this.closedBy = 'client'
+    if (style === 'close') socket.end()
+    else socket.resetAndDestroy()
   }
 
   /** Closes at once; we were first to close unless the server already did. */

@@ -22,6 +22,8 @@ export interface FakeServerOptions {
   ignoreJoinOf?: RegExp
   /** Close a member's connection after relaying this many messages to it. */
   dropAfterDeliveries?: number
+  /** Never close our side after a client's FIN (the half-open socket bug). */
+  ignoreFin?: boolean
 }
 
 interface Conn {
@@ -49,7 +51,7 @@ export async function startFakeServer (opts: FakeServerOptions = {}): Promise<Fa
   const conns = new Set<Conn>()
   const channels = new Map<string, Set<Conn>>()
   const events = new EventEmitter<{ privmsg: [], joined: [string] }>()
-  const server: Server = createServer(socket => {
+  const server: Server = createServer({ allowHalfOpen: opts.ignoreFin === true }, socket => {
     const c: Conn = { socket, nick: undefined, user: false, welcomed: false, pingToken: undefined, channels: new Set(), deliveries: 0 }
     conns.add(c)
     socket.on('error', () => {})

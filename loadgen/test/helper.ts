@@ -2,7 +2,12 @@
  * Shared helpers of the loadgen tests: synthetic results for the pure core, real servers and a
  * tiny fake IRC server for the engine.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { startServer } from '../../bench/irc-servers.js'
+import type { RunningServer } from '../../bench/irc-servers.js'
 import { createHistogram, encodeHistogram } from '../src/histograms.js'
 import type { EncodedHistogram } from '../src/histograms.js'
 import { LOAD_RESULT_FORMAT, LOAD_RESULT_VERSION } from '../src/load-result.js'
@@ -52,7 +57,8 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
     abort: p.outcome === undefined || p.outcome === 'complete' ? null : { code: `X_${p.outcome}`, message: p.outcome },
     clients: {
       target: p.clients ?? 0, started: p.clients ?? 0, connected: p.clients ?? 0, registered: p.clients ?? 0, joined: p.clients ?? 0,
-      connectFailed: 0, joinFailed: 0, nickRetries: 0, droppedEarly: 0, quitClean: p.clients ?? 0, quitTimedOut: 0
+      connectFailed: 0, joinFailed: 0, nickRetries: 0, droppedEarly: 0, quitClean: p.clients ?? 0, quitTimedOut: 0,
+      hangupClean: 0, hangupTimedOut: 0, resets: 0
     },
     messages: {
       sent: p.sent ?? 0, expected, delivered: unique + (p.duplicates ?? 0), unique, duplicates: p.duplicates ?? 0,
@@ -80,7 +86,7 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
       ? null
       : p.recordIds.map(id => ({
         id, nick: `s${id}`, channel: '#soak', localAddress: '127.0.0.1', localPort: 40000 + id, connectStartMs: 1, connectedMs: 2, registeredMs: 3,
-        joinedMs: 4, quitSentMs: 5, closedMs: 6, closedBy: 'server' as const, serverClosed: true, error: null, sent: 1, received: 1
+        joinedMs: 4, quitSentMs: 5, disconnect: 'quit' as const, leftMs: 5, closedMs: 6, closedBy: 'server' as const, serverClosed: true, error: null, sent: 1, received: 1
       }))
   }
 }
@@ -88,4 +94,32 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
 /** Tests run from source; workers are forked from the build (`npm test` builds first). */
 export function workerEntryForTests (): string {
   return fileURLToPath(new URL('../../dist/loadgen/src/worker-entry.js', import.meta.url))
+}
+
+/** One record of the reference server's NDJSON lifecycle log (docs/architecture.md). */
+export interface LifecycleRecord { event: string, conn: number, remote?: string, nick?: string, reason?: string, by?: string }
+
+export interface LoggedReferenceServer {
+  server: RunningServer
+  /** Stops the server (so the log is complete) and returns its lifecycle records. */
+  stopAndReadLog: () => Promise<LifecycleRecord[]>
+  cleanup: () => Promise<void>
+}
+
+/** The bundled reference server, built (`npm test` builds first), logging its lifecycle to a temporary file. */
+export async function startLoggedReferenceServer (): Promise<LoggedReferenceServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'soakwatch-ref-'))
+  const log = join(dir, 'lifecycle.ndjson')
+  const server = await startServer('reference', { root: fileURLToPath(new URL('../..', import.meta.url)), args: ['--log', log] })
+  return {
+    server,
+    stopAndReadLog: async () => {
+      await server.stop()
+      return readFileSync(log, 'utf8').trim().split('\n').map(l => JSON.parse(l) as LifecycleRecord)
+    },
+    cleanup: async () => {
+      await server.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
 }

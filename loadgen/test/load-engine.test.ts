@@ -180,3 +180,40 @@ describe('load engine against a fake server', () => {
     await expect(engine.start()).rejects.toBeInstanceOf(AlreadyStartedError)
   })
 })
+
+describe('how clients leave (--disconnect)', () => {
+  it('hangs up with a FIN and no QUIT, and records that the server closed its side', async () => {
+    const s = await fake()
+    const r = await load(s.port, { recordClients: true, disconnect: 'close' }).start()
+    expect(r.outcome).toBe('complete')
+    expect(r.clients).toMatchObject({ quitClean: 0, hangupClean: 6, hangupTimedOut: 0, resets: 0, droppedEarly: 0 })
+    expect(r.errors).toEqual({})
+    for (const c of r.clientRecords ?? []) {
+      expect(c).toMatchObject({ disconnect: 'close', quitSentMs: null, closedBy: 'client', serverClosed: true })
+      expect(c.leftMs).not.toBeNull()
+    }
+  })
+
+  it('resets, leaving nothing to wait for', async () => {
+    const s = await fake()
+    const r = await load(s.port, { recordClients: true, disconnect: 'reset' }).start()
+    expect(r.clients).toMatchObject({ resets: 6, hangupClean: 0, quitClean: 0, droppedEarly: 0 })
+    expect(r.clientRecords?.map(c => [c.disconnect, c.closedBy, c.serverClosed])).toEqual(Array(6).fill(['reset', 'client', false]))
+  })
+
+  it('records a server that never closes its side after the FIN, and cuts it off after the quit timeout', async () => {
+    const s = await fake({ ignoreFin: true })
+    const r = await load(s.port, { recordClients: true, disconnect: 'close', quitTimeoutMs: 300 }).start()
+    expect(r.clients).toMatchObject({ hangupClean: 0, hangupTimedOut: 6 })
+    expect(r.errors).toEqual({ 'close-timeout': 6 })
+    expect(r.clientRecords?.every(c => !c.serverClosed && c.closedMs !== null)).toBe(true)
+  })
+
+  it('gives each client its style of the mix by id, the same in every run', async () => {
+    const s = await fake()
+    const r = await load(s.port, { recordClients: true, disconnect: 'mix', clients: 10 }).start()
+    expect(r.config.disconnect).toEqual({ quit: 5, close: 3, reset: 2 })
+    expect(r.clients).toMatchObject({ quitClean: 5, hangupClean: 3, resets: 2 })
+    expect(r.clientRecords?.map(c => c.disconnect)).toEqual(['quit', 'close', 'reset', 'quit', 'quit', 'close', 'quit', 'reset', 'close', 'quit'])
+  })
+})

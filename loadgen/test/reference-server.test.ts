@@ -1,30 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createLoad } from '../src/create-load.js'
-import { startServer } from '../../bench/irc-servers.js'
-import type { RunningServer } from '../../bench/irc-servers.js'
+import { startLoggedReferenceServer } from './helper.js'
+import type { LoggedReferenceServer } from './helper.js'
 
-// The bundled reference server, built (`npm test` builds first), with its lifecycle log in a file.
-const root = fileURLToPath(new URL('../..', import.meta.url))
-let dir: string
-let server: RunningServer
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'soakwatch-ref-'))
-  server = await startServer('reference', { root, args: ['--log', join(dir, 'lifecycle.ndjson')] })
-})
-afterAll(async () => {
-  await server?.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-interface LifecycleEvent { event: string, conn: number, remote?: string, nick?: string, by?: string }
+let ref: LoggedReferenceServer
+beforeAll(async () => { ref = await startLoggedReferenceServer() })
+afterAll(async () => { await ref?.cleanup() })
 
 describe('loadgen against the reference server', () => {
   it('runs 50 clients with zero loss, every lifecycle closed, and matching the server\'s log', async () => {
-    const r = await createLoad({ port: server.port, clients: 50, minIntervalMs: 50, maxIntervalMs: 150, messages: 3, connectRate: 500, recordClients: true }).start()
+    const r = await createLoad({ port: ref.server.port, clients: 50, minIntervalMs: 50, maxIntervalMs: 150, messages: 3, connectRate: 500, recordClients: true }).start()
     expect(r.outcome).toBe('complete')
     expect(r.clients).toMatchObject({ connected: 50, registered: 50, joined: 50, quitClean: 50, droppedEarly: 0, quitTimedOut: 0 })
     expect(r.messages).toMatchObject({ sent: 150, expected: 150 * 49, unique: 150 * 49, lost: 0, duplicates: 0 })
@@ -37,8 +22,7 @@ describe('loadgen against the reference server', () => {
 
     // The contract the soak relies on (docs/architecture.md): each client's local address is
     // the server's `remote`, and a client that said QUIT is closed `by: 'client'` in its log.
-    await server.stop()
-    const log = readFileSync(join(dir, 'lifecycle.ndjson'), 'utf8').trim().split('\n').map(l => JSON.parse(l) as LifecycleEvent)
+    const log = await ref.stopAndReadLog()
     const connByRemote = new Map(log.filter(e => e.event === 'open').map(e => [e.remote, e.conn]))
     const closeByConn = new Map(log.filter(e => e.event === 'close').map(e => [e.conn, e]))
     for (const c of r.clientRecords ?? []) {

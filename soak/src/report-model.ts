@@ -15,6 +15,8 @@ import { matchLifecycle } from '../../diagnosis/src/lifecycle-match.js'
 import type { HeapFinding, Verdict } from '../../diagnosis/src/verdict.js'
 import { decideVerdict } from '../../diagnosis/src/verdict.js'
 import type { VerdictConfig } from '../../diagnosis/src/verdict-config.js'
+import type { HeapComparison, RetainerPathEvidence } from '../../diagnosis/src/heap/heap-comparison.js'
+import { heapClassOf, heapFindings } from './heap-evidence.js'
 
 export const REPORT_SCHEMA = 'soakwatch.report/1'
 
@@ -75,6 +77,15 @@ export interface ReportError {
 
 export type Outcome = 'clean' | 'leak' | 'error'
 
+/**
+ * A leaked-resource group with what the heap says about it: the JS class of its handles'
+ * objects and the retainer paths of that class's survivors (empty without a heap comparison).
+ */
+export interface LeakedResources extends LeakGroup {
+  heapClass: string | null
+  retainerPaths: RetainerPathEvidence[]
+}
+
 export interface SoakReport {
   schema: typeof REPORT_SCHEMA
   runId: string
@@ -93,12 +104,14 @@ export interface SoakReport {
   /** All measured rounds together. */
   load: LoadSummary | null
   rounds: RoundRecord[]
-  handles: { rows: CountRow[], leaked: LeakGroup[], hooksFailure: string | null } | null
+  handles: { rows: CountRow[], leaked: LeakedResources[], hooksFailure: string | null } | null
   lifecycle: LifecycleMatch | null
   heap: {
     usedAfterGc: Array<{ phase: string, bytes: number }>
     snapshots: Array<{ phase: string, path: string, bytes: number }>
     findings: HeapFinding[] | null
+    /** The whole comparison (docs/heap.md): suspects, survivors per round, retainer paths, class growth. */
+    comparison: HeapComparison | null
   }
   verdict: Verdict
   /** Where the run's time went; `harnessMs` is everything but the load phases. */
@@ -126,12 +139,16 @@ export interface Observations {
   clients?: readonly ClientLifecycle[]
   /** The server's lifecycle events (bundled server only). */
   serverEvents?: readonly LifecycleEvent[]
+  /** Findings for the verdict; derived from `heapComparison` when absent. */
   heapFindings?: readonly HeapFinding[]
+  heapComparison?: HeapComparison
   snapshots: SoakReport['heap']['snapshots']
   phases: SoakReport['timings']['phases']
   files: SoakReport['files']
   errors: ReportError[]
   interruption?: string
+  /** What makes the evidence less certain, from the orchestrator (e.g. a lifecycle log that lagged). */
+  warnings?: readonly string[]
   verdictConfig: VerdictConfig
 }
 
@@ -139,13 +156,20 @@ export interface Observations {
 export function buildReport (o: Observations): SoakReport {
   const diff = o.baseline !== undefined && o.end !== undefined ? diffInventories(o.baseline, o.end) : undefined
   const lifecycle = o.clients !== undefined ? matchLifecycle(o.clients, o.serverEvents) : undefined
+  const comparison = o.heapComparison
+  const findings = o.heapFindings ?? (comparison === undefined ? undefined : heapFindings(comparison))
   const verdict = decideVerdict({
     handles: diff,
     lifecycle,
-    heap: o.heapFindings,
+    heap: findings,
     settled: o.settled,
     hooksFailure: o.end?.hooks.failure ?? null
   }, o.verdictConfig)
+  verdict.warnings.push(...(o.warnings ?? []))
+  const leaked = diff?.leaked.map((g): LeakedResources => {
+    const heapClass = heapClassOf(g)
+    return { ...g, heapClass, retainerPaths: heapClass === null ? [] : comparison?.retainersByClass[heapClass] ?? [] }
+  })
   const loadMs = o.phases.filter((p) => p.name.startsWith('load')).reduce((n, p) => n + p.ms, 0)
   const totalMs = o.finishedAtMs - o.startedAtMs
   const partial = o.interruption !== undefined || o.errors.length > 0
@@ -164,12 +188,14 @@ export function buildReport (o: Observations): SoakReport {
     settings: o.settings,
     load: o.load ?? null,
     rounds: o.rounds,
-    handles: diff === undefined ? null : { rows: diff.rows, leaked: diff.leaked, hooksFailure: o.end?.hooks.failure ?? null },
+    handles: diff === undefined ? null : { rows: diff.rows, leaked: leaked ?? [], hooksFailure: o.end?.hooks.failure ?? null },
     lifecycle: lifecycle ?? null,
     heap: {
-      usedAfterGc: o.rounds.filter((r) => r.usedHeapAfterGcBytes !== null).map((r) => ({ phase: roundName(r.round), bytes: r.usedHeapAfterGcBytes ?? 0 })),
+      // Round 0's heap is measured after the warm-up has settled: that is the baseline.
+      usedAfterGc: o.rounds.filter((r) => r.usedHeapAfterGcBytes !== null).map((r) => ({ phase: r.round === 0 ? 'baseline' : roundName(r.round), bytes: r.usedHeapAfterGcBytes ?? 0 })),
       snapshots: o.snapshots,
-      findings: o.heapFindings === undefined ? null : [...o.heapFindings]
+      findings: findings === undefined ? null : [...findings],
+      comparison: comparison ?? null
     },
     verdict,
     timings: { totalMs, loadMs, harnessMs: totalMs - loadMs, phases: o.phases },
