@@ -24,7 +24,7 @@ import { renderRetainerPath } from './retainer-path.js'
 import { findRetainingEdges } from './retaining-edges.js'
 import { ScanBudget } from './scan-budget.js'
 import { ScratchArrays } from './scratch-arrays.js'
-import { isReachable, pathEdges, shortestPaths, type ShortestPaths } from './shortest-paths.js'
+import { edgesNamed, isReachable, pathEdges, shortestPaths, type ShortestPaths } from './shortest-paths.js'
 import { classifyNodes } from './node-classes.js'
 import { attributeShallowSizes } from './shallow-sizes.js'
 import { isHeapObjectType, summarizeHeapSnapshot, type HeapSnapshotSummary, type NodeFacts } from './snapshot-summary.js'
@@ -54,7 +54,16 @@ export interface CompareHeapSnapshotsInput {
    * creation site (from the hooks) can be shown next to what holds them.
    */
   pathsFor?: readonly string[]
+  /**
+   * Property names (as V8 writes them; symbol keys read `<symbol desc>`) that retainer paths go
+   * through only when nothing else reaches an object. Default: soakwatch's own globals
+   * (`Symbol.for('soakwatch.*')`), whose closures reach the target but are not its code.
+   */
+  lastResortEdges?: RegExp
 }
+
+/** soakwatch's globals in a target: the hooks and the stats accessor. */
+export const HARNESS_EDGE_NAMES = /^<symbol soakwatch\./
 
 /** Groups whose retained size is computed together in one pass (bits of a Uint32 mask). */
 const GROUPS_PER_PASS = 31
@@ -107,7 +116,7 @@ export function compareHeapSnapshots (input: CompareHeapSnapshotsInput): HeapCom
   const sizes = input.finalFacts?.sizes ?? attributeShallowSizes(final, budget, scratch)
   const retaining = findRetainingEdges(final, budget)
   const dominators = computeDominators(final, retaining, sizes, budget, scratch)
-  const paths = shortestPaths(final, retaining, budget, scratch)
+  const paths = shortestPaths(final, retaining, budget, scratch, edgesNamed(final, input.lastResortEdges ?? HARNESS_EDGE_NAMES))
   const facts: NodeFacts = input.finalFacts ?? { classes: classifyNodes(final, { scratch }), sizes }
 
   // 2. Survivors per class and round.

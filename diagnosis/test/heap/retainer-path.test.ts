@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { classifyNodes } from '../../src/heap/node-classes.js'
 import { renderRetainerPath } from '../../src/heap/retainer-path.js'
 import { findRetainingEdges } from '../../src/heap/retaining-edges.js'
-import { pathEdges, shortestPaths } from '../../src/heap/shortest-paths.js'
+import { HARNESS_EDGE_NAMES } from '../../src/heap/compare-heap-snapshots.js'
+import { edgesNamed, pathEdges, shortestPaths } from '../../src/heap/shortest-paths.js'
 import { parseText, rootedGraph, snapshotText } from './helper.js'
 
 // root → global (2) → .chatServer ChatServer (3) → .sessions Map (4) → table (5) → ChatSession (6)
@@ -41,5 +42,34 @@ describe('retainer paths', () => {
 
   it('lists the ids of the objects shown', () => {
     expect(renderRetainerPath(s, classes, pathEdges(s, paths, 6)).ids).toEqual([5, 7, 9, 13])
+  })
+})
+
+describe('retainer paths and the harness\'s own globals', () => {
+  // global[Symbol(soakwatch.stats)] is a closure whose context holds the server (2 hops), while
+  // the target's own path is longer (3 hops); the context also holds something only it reaches.
+  const harness = parseText(snapshotText(rootedGraph([
+    { type: 'object', name: 'global / ', id: 5, selfSize: 40, edges: [{ type: 'property', name: '<symbol soakwatch.stats>', to: 3 }, { type: 'property', name: 'app', to: 5 }] },
+    { type: 'closure', name: 'stats', id: 7, selfSize: 32, edges: [{ type: 'internal', name: 'context', to: 4 }] },
+    { type: 'object', name: 'system / Context', id: 9, selfSize: 40, edges: [{ type: 'context', name: 'server', to: 7 }, { type: 'context', name: 'secret', to: 8 }] },
+    { type: 'object', name: 'App', id: 11, selfSize: 16, edges: [{ type: 'property', name: 'wrapper', to: 6 }] },
+    { type: 'object', name: 'Wrapper', id: 13, selfSize: 16, edges: [{ type: 'property', name: 'server', to: 7 }] },
+    { type: 'object', name: 'ChatServer', id: 15, selfSize: 32, edges: [] },
+    { type: 'object', name: 'Secret', id: 17, selfSize: 16, edges: [] }
+  ], [{ type: 'shortcut', name: 'global', to: 2 }])))
+  const retaining = findRetainingEdges(harness)
+  const classes = classifyNodes(harness)
+  const render = (paths: ReturnType<typeof shortestPaths>, ordinal: number): string => renderRetainerPath(harness, classes, pathEdges(harness, paths, ordinal)).text
+
+  it('prefers a longer path through the target\'s own objects over one through soakwatch\'s globals', () => {
+    const plain = shortestPaths(harness, retaining)
+    expect(render(plain, 7)).toBe('(GC roots) → global[Symbol(soakwatch.stats)] → stats().server → ChatServer')
+    const preferring = shortestPaths(harness, retaining, undefined, undefined, edgesNamed(harness, HARNESS_EDGE_NAMES))
+    expect(render(preferring, 7)).toBe('(GC roots) → global.app → App.wrapper → Wrapper.server → ChatServer')
+  })
+
+  it('still explains what only the harness\'s globals reach', () => {
+    const preferring = shortestPaths(harness, retaining, undefined, undefined, edgesNamed(harness, HARNESS_EDGE_NAMES))
+    expect(render(preferring, 8)).toBe('(GC roots) → global[Symbol(soakwatch.stats)] → stats().secret → Secret')
   })
 })
