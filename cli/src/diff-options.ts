@@ -58,7 +58,7 @@ const EXAMPLES: Array<[string, string]> = [
 
 function parser (argv: readonly string[]): ReturnType<typeof yargs> {
   let y = yargs([...argv])
-    .scriptName('soakwatch diff')
+    .scriptName('npm run diff --')
     .usage('$0 <baseline> [round…] <final>\n\nCompares V8 heap snapshots of one process (DevTools, v8.writeHeapSnapshot, --heapsnapshot-signal) and names what leaks.\nExit code: 0 clean, 1 leak found, 2 bad input.')
     .parserConfiguration({ 'camel-case-expansion': true, 'strip-aliased': true })
     .version(false)
