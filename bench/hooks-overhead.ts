@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { writeBenchSection } from './bench-doc.js'
+import { median } from './numbers.js'
 import { InspectorSession } from '../diagnosis/src/inspector-session.js'
 import { nodeOptions, TargetProcess } from '../diagnosis/src/target-process.js'
 
@@ -85,12 +86,6 @@ async function promiseLoopMs (withHooks: boolean): Promise<number> {
   const env = { ...process.env, NODE_OPTIONS: nodeOptions(undefined, withHooks ? hooksPath : noHooksPath) }
   const { stdout } = await promisify(execFile)(process.execPath, [join(fixtures, 'promise-loop.mjs')], { env, timeout: 120_000 })
   return Number(stdout.trim())
-}
-
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid] ?? NaN : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
 }
 
 async function main (): Promise<void> {

@@ -30,6 +30,8 @@ export interface RunningServer {
   output: () => string
   /** CPU seconds (user + system) the server process has used, from /proc/<pid>/stat. */
   cpuSeconds: () => number
+  /** The same, split into user and system (kernel) time. */
+  cpuTimes: () => CpuTimes
   /** True once the process has exited. */
   exited: () => boolean
   /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
@@ -44,6 +46,8 @@ export interface StartOptions {
   readyTimeoutMs?: number
   /** Extra arguments (reference server only). */
   args?: string[]
+  /** Options for node itself, e.g. `--cpu-prof` (reference server only). */
+  nodeArgs?: string[]
   /** Repository root (reference server only); default the current directory. */
   root?: string
 }
@@ -71,12 +75,25 @@ function ticksPerSecond (): number {
   return clockTicks
 }
 
-/** CPU seconds of a live process, from /proc/<pid>/stat fields 14 (utime) and 15 (stime). */
-export function procCpuSeconds (pid: number): number {
+/** CPU seconds a process spent in user space and in the kernel on its behalf. */
+export interface CpuTimes {
+  user: number
+  system: number
+}
+
+/** CPU times of a live process, from /proc/<pid>/stat fields 14 (utime) and 15 (stime). */
+export function procCpuTimes (pid: number): CpuTimes {
   const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
   // The command name (field 2) is in parentheses and may contain spaces: split after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond()
+  const hz = ticksPerSecond()
+  return { user: Number(fields[11]) / hz, system: Number(fields[12]) / hz }
+}
+
+/** CPU seconds (user + system) of a live process. */
+export function procCpuSeconds (pid: number): number {
+  const t = procCpuTimes(pid)
+  return t.user + t.system
 }
 
 /** Starts a server of the given kind. */
@@ -154,7 +171,7 @@ async function startInspircd (opts: StartOptions): Promise<RunningServer> {
 async function startReference (opts: StartOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const root = opts.root ?? process.cwd()
-  const child = spawn(process.execPath, [join(root, 'dist/scripts/server.js'), '--host', host, '--port', '0', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(root, 'dist/scripts/server.js'), '--host', host, '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   return await waitReady('reference', child, host, 0, undefined, /listening (\S+):(\d+)/, opts.readyTimeoutMs)
@@ -174,6 +191,7 @@ async function waitReady (kind: ServerKind, child: ChildProcess, host: string, p
     pid: child.pid ?? -1,
     output: () => out,
     cpuSeconds: () => procCpuSeconds(child.pid ?? -1),
+    cpuTimes: () => procCpuTimes(child.pid ?? -1),
     exited: () => exited,
     stop: async () => {
       if (exited) return

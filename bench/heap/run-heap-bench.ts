@@ -22,6 +22,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeBenchSection } from '../bench-doc.js'
+import { median } from '../numbers.js'
 
 const ROOT = new URL('../../../', import.meta.url).pathname
 const BENCH = join(ROOT, 'bench/heap')
@@ -93,11 +94,6 @@ async function bench (row: Row, cmd: string, argv: string[], cwd: string): Promi
     row.runs.push(run)
   }
   return row
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0 ? NaN : s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
 }
 
 async function main (): Promise<void> {
