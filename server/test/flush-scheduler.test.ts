@@ -1,53 +1,101 @@
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FlushScheduler } from '../src/flush-scheduler.js'
 import { crowd, startServer } from './helper.js'
 
 const nextIteration = async (): Promise<void> => await new Promise(resolve => setImmediate(resolve))
 
+/** Joins each list in one flush run, as outboxes flushed one after the other do. */
+async function joinInOneRun (scheduler: FlushScheduler, lists: Buffer[][]): Promise<Buffer[]> {
+  const out: Buffer[] = []
+  for (const parts of lists) scheduler.schedule({ flush: () => { out.push(scheduler.join(parts, Buffer.concat(parts).length)) } })
+  await nextIteration()
+  return out
+}
+
 describe('FlushScheduler.join', () => {
-  it('always gives the concatenation of the parts, whatever was joined before', () => {
+  it('always gives the concatenation of the parts, whatever was joined before in the run', async () => {
     const pool = ['a\r\n', 'bb\r\n', 'ccc\r\n', 'dddd\r\n'].map(s => Buffer.from(s))
-    fc.assert(fc.property(
+    await fc.assert(fc.asyncProperty(
       fc.array(fc.array(fc.integer({ min: 0, max: pool.length - 1 }), { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 12 }),
-      lists => {
-        const scheduler = new FlushScheduler()
-        let previous: { key: string, out: Buffer } | undefined
-        for (const list of lists) {
-          const parts = list.map(i => pool[i] as Buffer)
-          const expected = Buffer.concat(parts)
-          const out = scheduler.join(parts, expected.length)
-          expect(out).toEqual(expected)
+      async lists => {
+        const parts = lists.map(list => list.map(i => pool[i] as Buffer))
+        const out = await joinInOneRun(new FlushScheduler(), parts)
+        for (let k = 0; k < lists.length; k++) {
+          expect(out[k]).toEqual(Buffer.concat(parts[k] as Buffer[]))
           // The same Buffers in the same order as the previous caller: the same result, shared.
-          const key = list.join(',')
-          if (previous?.key === key) expect(out).toBe(previous.out)
-          previous = { key, out }
+          if (k > 0 && lists[k]?.join() === lists[k - 1]?.join()) expect(out[k]).toBe(out[k - 1])
         }
       }
-    ), { numRuns: 500 })
+    ), { numRuns: 300 })
   })
 
-  it('does not share between lists as long and as many as each other made of other Buffers', () => {
-    const scheduler = new FlushScheduler()
-    const a = [Buffer.from('x\r\n'), Buffer.from('y\r\n')]
-    const b = [Buffer.from('y\r\n'), Buffer.from('x\r\n')]
-    expect(scheduler.join(a, 6).toString()).toBe('x\r\ny\r\n')
-    expect(scheduler.join(b, 6).toString()).toBe('y\r\nx\r\n')
+  it('does not share between lists as long and as many as each other made of other Buffers', async () => {
+    const [x, y] = await joinInOneRun(new FlushScheduler(), [
+      [Buffer.from('x\r\n'), Buffer.from('y\r\n')],
+      [Buffer.from('y\r\n'), Buffer.from('x\r\n')]
+    ])
+    expect(x?.toString()).toBe('x\r\ny\r\n')
+    expect(y?.toString()).toBe('y\r\nx\r\n')
   })
 
-  it('keeps nothing after the iteration in which it joined', async () => {
+  it('keeps nothing outside a flush run, nor from one run to the next', async () => {
     const scheduler = new FlushScheduler()
     const parts = [Buffer.from('x\r\n'), Buffer.from('y\r\n')]
-    const first = scheduler.join(parts, 6)
-    expect(scheduler.join(parts, 6)).toBe(first)
-    await nextIteration()
-    expect(scheduler.join(parts, 6)).not.toBe(first)
+    const outside = scheduler.join(parts, 6)
+    expect(scheduler.join(parts, 6)).not.toBe(outside)
+    const [first, again] = await joinInOneRun(scheduler, [parts, parts])
+    expect(again).toBe(first)
+    const [next] = await joinInOneRun(scheduler, [parts])
+    expect(next).not.toBe(first)
+    expect(next).toEqual(first)
   })
 })
 
-describe('per-iteration batches', () => {
-  it('gives each member exactly its own deliveries when members of one iteration were sent different lists', async () => {
-    const srv = await startServer()
+describe('FlushScheduler with a minimum interval', () => {
+  afterEach(() => { vi.useRealTimers() })
+
+  it('flushes the first delivery after a quiet spell at once and holds the next ones for the interval', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] })
+    let now = 1_000
+    const scheduler = new FlushScheduler(5, () => now)
+    const flushed: string[] = []
+    const target = (name: string): { flush: () => void } => ({ flush: () => { flushed.push(name) } })
+    scheduler.schedule(target('a'))
+    vi.advanceTimersToNextTimer()
+    expect(flushed).toEqual(['a'])
+    // 2 ms later: 3 ms of the interval are left; both wait for one run.
+    now += 2
+    scheduler.schedule(target('b'))
+    scheduler.schedule(target('c'))
+    vi.advanceTimersByTime(2)
+    expect(flushed).toEqual(['a'])
+    now += 3
+    vi.advanceTimersByTime(1)
+    expect(flushed).toEqual(['a', 'b', 'c'])
+    // Quiet for longer than the interval: at once again.
+    now += 50
+    scheduler.schedule(target('d'))
+    vi.advanceTimersToNextTimer()
+    expect(flushed).toEqual(['a', 'b', 'c', 'd'])
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  it('flushes every iteration with no interval', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate'] })
+    const scheduler = new FlushScheduler(0, () => 0)
+    const flushed: number[] = []
+    for (let i = 0; i < 3; i++) {
+      scheduler.schedule({ flush: () => { flushed.push(i) } })
+      vi.advanceTimersToNextTimer()
+    }
+    expect(flushed).toEqual([0, 1, 2])
+  })
+})
+
+describe.each([0, 20])('batched writes, flush interval %i ms', flushIntervalMs => {
+  it('give each member exactly its own deliveries when members of one flush were sent different lists', async () => {
+    const srv = await startServer({ flushIntervalMs })
     const [sender, onlyA, both, onlyB, alsoA] = await crowd(srv, 5, 'm')
     // Joined one by one, so that the flush order is known: onlyA, both, alsoA, then onlyB.
     for (const c of [onlyA, both, alsoA, sender]) await c!.join('#a')
