@@ -9,8 +9,8 @@
  * the full loadgen in bench/fanout-servers.ts. Server CPU is utime and stime from
  * /proc/<pid>/stat around the message phase.
  *
- * Servers are `reference`, `ngircd`, `inspircd`, or `LABEL=DIR` (the reference server as built
- * in another checkout, to compare builds); they run one after the other, in a rotating order,
+ * Servers are `reference`, `ngircd`, `inspircd`, or `LABEL=DIR[@ARGS]` (the reference server as
+ * built in another checkout, with extra arguments, to compare builds or settings); they run one after the other, in a rotating order,
  * for each batch size and round. The table gives medians and ranges over the rounds, and each
  * server's ratio to the first one listed.
  *
@@ -21,7 +21,7 @@ import { once } from 'node:events'
 import { connect, type Socket } from 'node:net'
 import { resolve } from 'node:path'
 import yargs from 'yargs'
-import { startServer, type CpuTimes, type RunningServer, type ServerKind } from './irc-servers.js'
+import { parseServerSpec, startServer, type CpuTimes, type RunningServer, type ServerSpec } from './irc-servers.js'
 import { markdownTable, writeBenchSection } from './bench-doc.js'
 import { machineInfo, machineLine } from './machine.js'
 import { median, round } from './numbers.js'
@@ -42,15 +42,9 @@ const argv = yargs(process.argv.slice(2))
 /** Each phase is bounded: the run fails rather than hangs when a server stops delivering. */
 const DEADLINE_MS = 50_000
 
-interface Spec { label: string, kind: ServerKind, root?: string }
 interface Sample { server: string, batch: number, round: number, userUs: number, sysUs: number, clientUs: number }
 
-const specs: Spec[] = argv.servers.split(',').map(s => s.trim()).filter(s => s !== '').map(text => {
-  const eq = text.indexOf('=')
-  if (eq !== -1) return { label: text.slice(0, eq), kind: 'reference', root: resolve(text.slice(eq + 1)) }
-  if (text !== 'reference' && text !== 'ngircd' && text !== 'inspircd') throw new Error(`unknown server ${JSON.stringify(text)}`)
-  return { label: text, kind: text }
-})
+const specs: ServerSpec[] = argv.servers.split(',').map(s => s.trim()).filter(s => s !== '').map(parseServerSpec)
 const batches = argv.batches.split(',').map(Number)
 
 /** Members that count the newlines they receive and nothing else, once joined. */
@@ -121,9 +115,9 @@ class Members {
   }
 }
 
-async function measure (spec: Spec, batch: number, round: number): Promise<Sample> {
+async function measure (spec: ServerSpec, batch: number, round: number): Promise<Sample> {
   const nodeArgs = argv.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(argv.profile)]
-  const server: RunningServer = await startServer(spec.kind, { root: spec.root ?? process.cwd(), args: ['--log', '/dev/null'], nodeArgs })
+  const server: RunningServer = await startServer(spec.kind, { root: spec.root ?? process.cwd(), args: ['--log', '/dev/null', ...(spec.args ?? [])], nodeArgs })
   const members = new Members()
   try {
     await members.join(server.port, argv.clients)
@@ -162,7 +156,7 @@ const machine = machineInfo()
 const samples: Sample[] = []
 for (const batch of batches) {
   for (let r = 1; r <= argv.rounds; r++) {
-    const order = specs.map((_, i) => specs[(i + r - 1) % specs.length] as Spec)
+    const order = specs.map((_, i) => specs[(i + r - 1) % specs.length] as ServerSpec)
     for (const spec of order) samples.push(await measure(spec, batch, r))
   }
 }

@@ -10,8 +10,9 @@
  * interleaved within each rate, and with `--repeat` the order rotates every round, so that
  * drifting machine load hits them alike; the summary reports medians and the range.
  *
- * A server is `reference`, `ngircd`, `inspircd`, or `LABEL=DIR`: the reference server as built
- * in another checkout DIR (its `dist/`), to compare two builds in the same run.
+ * A server is `reference`, `ngircd`, `inspircd`, or `LABEL=DIR[@ARGS]`: the reference server as
+ * built in checkout DIR (its `dist/`) with extra arguments, to compare builds or settings in
+ * the same run.
  *
  *   node dist/bench/fanout-servers.js [--clients 500] [--seconds 15] [--servers reference,ngircd,inspircd]
  *                                    [--rates 1000-3000,500-1500,250-750,125-375] [--repeat 1]
@@ -23,19 +24,11 @@ import { resolve } from 'node:path'
 import yargs from 'yargs'
 import { createLoad } from '../loadgen/src/create-load.js'
 import type { LoadResult } from '../loadgen/src/load-result.js'
-import { startServer } from './irc-servers.js'
-import type { CpuTimes, ServerKind } from './irc-servers.js'
+import { parseServerSpec, startServer } from './irc-servers.js'
+import type { CpuTimes, ServerSpec } from './irc-servers.js'
 import { machineInfo, machineLine, waitForQuiet } from './machine.js'
 import { markdownTable, writeBenchSection } from './bench-doc.js'
 import { median, round } from './numbers.js'
-
-interface ServerSpec {
-  /** Name in the tables: the kind, or the label of another build. */
-  label: string
-  kind: ServerKind
-  /** Checkout whose dist/ holds the reference server (reference builds only). */
-  root?: string
-}
 
 interface Row {
   server: string
@@ -80,7 +73,7 @@ const argv = yargs(process.argv.slice(2))
   .parseSync()
 
 const root = process.cwd()
-const specs: ServerSpec[] = argv.servers.split(',').map(s => s.trim()).filter(s => s !== '').map(parseSpec).filter(spec => {
+const specs: ServerSpec[] = argv.servers.split(',').map(s => s.trim()).filter(s => s !== '').map(parseServerSpec).filter(spec => {
   if (spec.kind !== 'reference' || existsSync(`${spec.root ?? root}/dist/scripts/server.js`)) return true
   console.error(`${spec.label}: reference server not built (${spec.root ?? root}/dist/scripts/server.js missing): skipped`)
   return false
@@ -106,15 +99,8 @@ const markdown = render()
 console.log(markdown)
 if (argv.write) writeBenchSection('docs/benchmarks.md', 'fanout-servers', markdown)
 
-function parseSpec (text: string): ServerSpec {
-  const eq = text.indexOf('=')
-  if (eq !== -1) return { label: text.slice(0, eq), kind: 'reference', root: resolve(text.slice(eq + 1)) }
-  if (text !== 'reference' && text !== 'ngircd' && text !== 'inspircd') throw new Error(`unknown server ${JSON.stringify(text)}: reference, ngircd, inspircd or LABEL=DIR`)
-  return { label: text, kind: text }
-}
-
 async function measure (spec: ServerSpec, min: number, max: number, rep: number): Promise<Row> {
-  const server = await startServer(spec.kind, { root: spec.root ?? root, nodeArgs: spec.kind === 'reference' ? nodeArgs : [] })
+  const server = await startServer(spec.kind, { root: spec.root ?? root, args: spec.args, nodeArgs: spec.kind === 'reference' ? nodeArgs : [] })
   try {
     const engine = createLoad({
       port: server.port, clients: argv.clients, minIntervalMs: min, maxIntervalMs: max, durationS: argv.seconds,

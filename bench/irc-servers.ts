@@ -17,7 +17,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 export type ServerKind = 'ngircd' | 'inspircd' | 'reference'
 
@@ -50,6 +50,33 @@ export interface StartOptions {
   nodeArgs?: string[]
   /** Repository root (reference server only); default the current directory. */
   root?: string
+}
+
+/** A server to benchmark, as named on a benchmark's command line. */
+export interface ServerSpec {
+  /** Name in the tables: the kind, or the label of a reference build. */
+  label: string
+  kind: ServerKind
+  /** Checkout whose dist/ holds the reference server (reference builds only). */
+  root?: string
+  /** Extra server arguments (reference builds only). */
+  args?: string[]
+}
+
+/**
+ * Parses `reference`, `ngircd`, `inspircd`, or `LABEL=DIR[@ARGS]`: the reference server as
+ * built in checkout DIR, started with the space-separated ARGS (e.g.
+ * `f5=.@--flush-interval 5`), to compare builds or settings in the same run.
+ * @throws {Error} on an unknown server name
+ */
+export function parseServerSpec (text: string): ServerSpec {
+  const eq = text.indexOf('=')
+  if (eq !== -1) {
+    const [dir = '.', args] = text.slice(eq + 1).split('@', 2)
+    return { label: text.slice(0, eq), kind: 'reference', root: resolve(dir), args: args === undefined ? [] : args.split(' ').filter(a => a !== '') }
+  }
+  if (text !== 'reference' && text !== 'ngircd' && text !== 'inspircd') throw new Error(`unknown server ${JSON.stringify(text)}: reference, ngircd, inspircd or LABEL=DIR[@ARGS]`)
+  return { label: text, kind: text }
 }
 
 /** A port that was free a moment ago on `host`. */
