@@ -74,7 +74,7 @@ const argv = yargs(process.argv.slice(2))
 
 const root = process.cwd()
 const specs: ServerSpec[] = argv.servers.split(',').map(s => s.trim()).filter(s => s !== '').map(parseServerSpec).filter(spec => {
-  if (spec.kind !== 'reference' || existsSync(`${spec.root ?? root}/dist/scripts/server.js`)) return true
+  if (argv['render-only'] || spec.kind !== 'reference' || existsSync(`${spec.root ?? root}/dist/scripts/server.js`)) return true
   console.error(`${spec.label}: reference server not built (${spec.root ?? root}/dist/scripts/server.js missing): skipped`)
   return false
 })
@@ -197,17 +197,22 @@ function render (): string {
         `${best.rows.some(r => r.loadgenBottleneck) ? ', with the loadgen saturated (its delay is included, so the server did at least this well)' : ''}` +
         `${best === top ? ' — the highest rate tried' : ''}`}`)
   }
-  // Each peer against the reference server: the ratio of medians, and the range of the ratios
-  // of runs in the same round (neighbours in time, so they met the same machine).
-  for (const peer of labels.filter(l => l !== 'reference')) {
-    if (!labels.includes('reference')) break
+  // Ratios of medians, and the range of the ratios of runs in the same round (neighbours in
+  // time, so they met the same machine): each peer server against each reference-server
+  // setting (the goal is ngircd / reference ≥ 1.5), and each other setting against the default.
+  const references = specs.filter(s => s.kind === 'reference').map(s => s.label)
+  const pairs: Array<[string, string]> = [
+    ...specs.filter(s => s.kind !== 'reference').flatMap(p => references.map(r => [p.label, r] as [string, string])),
+    ...(labels.includes('reference') ? references.filter(r => r !== 'reference').map(r => [r, 'reference'] as [string, string]) : [])
+  ]
+  for (const [num, den] of pairs) {
     out.push('')
-    out.push(`CPU per delivery, ${peer} / reference${peer === 'ngircd' ? ' (≥ 1.5 is the goal)' : ''}:`)
+    out.push(`CPU per delivery, ${num} / ${den}${num === 'ngircd' ? ' (≥ 1.5 is the goal)' : ''}:`)
     out.push('')
     for (const [min, max] of rates) {
       const interval = `${min}–${max} ms`
-      const p = groups.find(g => g.server === peer && g.interval === interval)
-      const ref = groups.find(g => g.server === 'reference' && g.interval === interval)
+      const p = groups.find(g => g.server === num && g.interval === interval)
+      const ref = groups.find(g => g.server === den && g.interval === interval)
       if (p === undefined || ref === undefined) continue
       const ratio = median(p.rows.map(r => r.serverCpuPerM)) / median(ref.rows.map(r => r.serverCpuPerM))
       const perRound = p.rows.flatMap(pr => {
