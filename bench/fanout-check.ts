@@ -1,132 +1,190 @@
 /**
- * Design check of the relay path until the loadgen's fan-out benchmark lands: server CPU per
- * delivery, soakwatch vs ngircd, in the same run on the same machine. N clients join one
- * channel; one of them sends M messages in paced batches of 10 (the next batch goes once the
- * previous one has reached every member); server CPU is read from /proc/PID/stat around the
- * message phase. Linux only; ngircd at /usr/sbin/ngircd with a temporary config (penalties
- * off, so that it does not throttle the sender).
+ * Fan-out design check: what one delivery costs a server, user and kernel time apart, under a
+ * load shaped so that nothing else moves. N clients join one channel; one of them sends M
+ * messages in paced batches of B lines (one write; the next batch goes once the previous one
+ * has reached every member), so each member is sent B lines per write by a server that batches
+ * per loop iteration: B = 1 is the shape of the loadgen's 1–3 s intervals (about one line per
+ * write), B = 10 that of its higher rates. The members only count newlines (net.connect
+ * `onread` into one shared buffer), so the load side costs little and never saturates, unlike
+ * the full loadgen in bench/fanout-servers.ts. Server CPU is utime and stime from
+ * /proc/<pid>/stat around the message phase.
  *
- *   npm run build && node dist/bench/fanout-check.js [clients=200] [messages=8000] [rounds=3]
+ * Servers are `reference`, `ngircd`, `inspircd`, or `LABEL=DIR[@ARGS]` (the reference server as
+ * built in another checkout, with extra arguments, to compare builds or settings); they run one after the other, in a rotating order,
+ * for each batch size and round. The table gives medians and ranges over the rounds, and each
+ * server's ratio to the first one listed.
+ *
+ *   npm run build && node dist/bench/fanout-check.js [--servers reference,ngircd] [--clients 500]
+ *        [--messages 4000] [--batches 1,10] [--rounds 5] [--profile DIR] [--write]
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { connect, createServer, type Socket } from 'node:net'
-import { cpus, release, tmpdir, type } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { connect, type Socket } from 'node:net'
+import { resolve } from 'node:path'
+import yargs from 'yargs'
+import { parseServerSpec, startServer, type CpuTimes, type RunningServer, type ServerSpec } from './irc-servers.js'
+import { markdownTable, writeBenchSection } from './bench-doc.js'
+import { machineInfo, machineLine } from './machine.js'
+import { median, round } from './numbers.js'
 
-const [clients = 200, messages = 8000, rounds = 3] = process.argv.slice(2).map(Number)
-const BATCH = 10
-const DEADLINE_MS = 120_000
-
-/** utime + stime of a process, in ms (USER_HZ = 100 on Linux). */
-function cpuMs (pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
-}
-
-async function freePort (): Promise<number> {
-  const s = createServer().listen(0, '127.0.0.1')
-  await once(s, 'listening')
-  const port = (s.address() as { port: number }).port
-  await new Promise(resolve => s.close(resolve))
-  return port
-}
-
-async function startSoakwatch (): Promise<{ child: ChildProcess, port: number }> {
-  const script = fileURLToPath(new URL('../scripts/server.js', import.meta.url))
-  const child = spawn(process.execPath, [script, '--port', '0', '--log', '/dev/null'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  return await new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /listening 127\.0\.0\.1:(\d+)/.exec(out)
-      if (m !== null) resolve({ child, port: Number(m[1]) })
-    })
-    child.once('exit', () => reject(new Error('soakwatch server exited before listening')))
+const argv = yargs(process.argv.slice(2))
+  .options({
+    servers: { type: 'string', default: 'reference,ngircd' },
+    clients: { type: 'number', default: 500 },
+    messages: { type: 'number', default: 4000 },
+    batches: { type: 'string', default: '1,10' },
+    rounds: { type: 'number', default: 5 },
+    profile: { type: 'string', describe: 'write a V8 CPU profile of every reference server run into this directory' },
+    write: { type: 'boolean', default: false }
   })
-}
+  .strict()
+  .parseSync()
 
-async function startNgircd (dir: string): Promise<{ child: ChildProcess, port: number }> {
-  const port = await freePort()
-  const conf = join(dir, 'ngircd.conf')
-  writeFileSync(conf, [
-    '[Global]', 'Name = bench.local', 'Info = bench', 'Listen = 127.0.0.1', `Ports = ${port}`,
-    '[Limits]', 'MaxConnections = 0', 'MaxConnectionsIP = 0', 'MaxJoins = 0', 'PingTimeout = 600', 'PongTimeout = 600',
-    'MaxNickLength = 30', 'MaxPenaltyTime = 0',
-    '[Options]', 'DNS = no', 'Ident = no', 'PAM = no', ''
-  ].join('\n'))
-  const child = spawn('/usr/sbin/ngircd', ['-n', '-f', conf], { stdio: 'ignore' })
-  // ngircd prints no readiness line: wait until it accepts a connection.
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>(resolve => {
-      const s = connect(port, '127.0.0.1')
-      s.once('connect', () => { s.destroy(); resolve(true) })
-      s.once('error', () => resolve(false))
-    })
-    if (ok) return { child, port }
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  throw new Error('ngircd did not start')
-}
+/** Each phase is bounded: the run fails rather than hangs when a server stops delivering. */
+const DEADLINE_MS = 50_000
 
-async function run (name: string, server: { child: ChildProcess, port: number }): Promise<number> {
-  let received = 0
-  const sockets: Socket[] = []
-  for (let i = 0; i < clients; i++) {
-    const s = connect({ port: server.port, host: '127.0.0.1', noDelay: true })
-    await once(s, 'connect')
-    let buf = ''
-    const joined = new Promise<void>(resolve => {
-      s.on('data', (d: Buffer) => {
-        buf += d.toString('latin1')
-        for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n')) {
-          const line = buf.slice(0, nl)
-          buf = buf.slice(nl + 1)
-          if (line.includes(' 366 ')) resolve()
-          else if (line.includes('PRIVMSG #bench')) received++
-          else if (line.startsWith('PING')) s.write('PONG' + line.slice(4) + '\n')
-        }
+interface Sample { server: string, batch: number, round: number, userUs: number, sysUs: number, clientUs: number }
+
+const specs: ServerSpec[] = argv.servers.split(',').map(s => s.trim()).filter(s => s !== '').map(parseServerSpec)
+const batches = argv.batches.split(',').map(Number)
+
+/** Members that count the newlines they receive and nothing else, once joined. */
+class Members {
+  lines = 0
+  readonly sockets: Socket[] = []
+  readonly #buffer = Buffer.allocUnsafe(64 * 1024)
+  #want = Infinity
+  #reached: () => void = () => {}
+
+  /** Resolves once `lines` reaches `count`; woken by the reads, no polling. */
+  async until (count: number, what: string): Promise<void> {
+    if (this.lines >= count) return
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.#want = count
+        this.#reached = resolve
+        timer = setTimeout(() => reject(new Error(`deadline: ${what}, ${this.lines}/${count} lines`)), DEADLINE_MS)
       })
-    })
-    s.write(`NICK f${i}\r\nUSER f 0 * :f\r\nJOIN #bench\r\n`)
-    await joined
-    sockets.push(s)
-  }
-  const sender = sockets[0] as Socket
-  const pid = server.child.pid as number
-  const before = cpuMs(pid)
-  const started = Date.now()
-  for (let k = 0; k < messages; k += BATCH) {
-    let batch = ''
-    for (let i = 0; i < BATCH; i++) batch += `PRIVMSG #bench :seq=${k + i} the quick brown fox jumps over the lazy dog\r\n`
-    sender.write(batch)
-    const want = Math.min(k + BATCH, messages) * (clients - 1)
-    while (received < want) {
-      if (Date.now() - started > DEADLINE_MS) throw new Error(`${name}: deadline, ${received}/${want} delivered`)
-      await new Promise(resolve => setImmediate(resolve))
+    } finally {
+      clearTimeout(timer)
+      this.#want = Infinity
     }
   }
-  const perDelivery = (cpuMs(pid) - before) * 1000 / (messages * (clients - 1))
-  for (const s of sockets) s.destroy()
-  server.child.kill('SIGTERM')
-  await once(server.child, 'exit')
-  process.stdout.write(`${name}: ${perDelivery.toFixed(2)} µs server CPU per delivery (${Date.now() - started} ms wall)\n`)
-  return perDelivery
+
+  /** Connects, registers and joins `n` members one after the other. */
+  async join (port: number, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      // Until its own JOIN completes (366, end of NAMES), a member reads text; then it counts.
+      const state = { joined: false, text: '', done: () => {} }
+      const done = new Promise<void>(resolve => { state.done = resolve })
+      const s = connect({
+        port,
+        host: '127.0.0.1',
+        noDelay: true,
+        onread: {
+          buffer: this.#buffer,
+          callback: (len: number, buf: Uint8Array) => {
+            if (state.joined) {
+              for (let j = 0; j < len; j++) if (buf[j] === 0x0a) this.lines++
+              if (this.lines >= this.#want) this.#reached()
+            } else {
+              state.text += Buffer.from(buf.buffer, buf.byteOffset, len).toString('latin1')
+              if (state.text.includes(' 366 ')) {
+                state.joined = true
+                state.done()
+              }
+            }
+            return true
+          }
+        }
+      })
+      s.on('error', () => {})
+      await once(s, 'connect')
+      // Nicks within RFC 2812's nine characters.
+      s.write(`NICK m${i.toString(36)}\r\nUSER m 0 * :m\r\nJOIN #bench\r\n`)
+      await done
+      this.sockets.push(s)
+    }
+    // Each member then saw the JOIN of every later one: n(n-1)/2 lines that are no deliveries.
+    await this.until((n * (n - 1)) / 2, 'JOIN echoes')
+    this.lines = 0
+  }
+
+  close (): void {
+    for (const s of this.sockets) s.destroy()
+  }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'soakwatch-fanout-'))
-try {
-  const cpu = cpus()
-  process.stdout.write(`${type()} ${release()}, ${cpu[0]?.model ?? '?'}, ${cpu.length} cores, Node ${process.version}; ${clients} clients, ${messages} messages in batches of ${BATCH}\n`)
-  const ratios: number[] = []
-  for (let r = 0; r < rounds; r++) {
-    const ngircd = await run('ngircd   ', await startNgircd(dir))
-    const ours = await run('soakwatch', await startSoakwatch())
-    ratios.push(ours / ngircd)
+async function measure (spec: ServerSpec, batch: number, round: number): Promise<Sample> {
+  const nodeArgs = argv.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', resolve(argv.profile)]
+  const server: RunningServer = await startServer(spec.kind, { root: spec.root ?? process.cwd(), args: ['--log', '/dev/null', ...(spec.args ?? [])], nodeArgs })
+  const members = new Members()
+  try {
+    await members.join(server.port, argv.clients)
+    const sender = members.sockets[0] as Socket
+    const others = argv.clients - 1
+    const cpuBefore: CpuTimes = server.cpuTimes()
+    const clientBefore = process.cpuUsage()
+    for (let k = 0; k < argv.messages; k += batch) {
+      const n = Math.min(batch, argv.messages - k)
+      let text = ''
+      for (let i = 0; i < n; i++) text += `PRIVMSG #bench :seq=${k + i} the quick brown fox jumps over the lazy dog\r\n`
+      sender.write(text)
+      const want = (k + n) * others
+      await members.until(want, `${spec.label}: deliveries of batch ${k / batch}`)
+    }
+    const cpu = server.cpuTimes()
+    const client = process.cpuUsage(clientBefore)
+    const deliveries = argv.messages * others
+    const sample: Sample = {
+      server: spec.label,
+      batch,
+      round,
+      userUs: ((cpu.user - cpuBefore.user) * 1e6) / deliveries,
+      sysUs: ((cpu.system - cpuBefore.system) * 1e6) / deliveries,
+      clientUs: (client.user + client.system) / deliveries
+    }
+    console.error(JSON.stringify(sample))
+    return sample
+  } finally {
+    members.close()
+    await server.stop()
   }
-  process.stdout.write(`soakwatch / ngircd CPU per delivery: ${ratios.map(r => r.toFixed(2)).join(', ')}\n`)
-} finally {
-  rmSync(dir, { recursive: true, force: true })
 }
+
+const machine = machineInfo()
+const samples: Sample[] = []
+for (const batch of batches) {
+  for (let r = 1; r <= argv.rounds; r++) {
+    const order = specs.map((_, i) => specs[(i + r - 1) % specs.length] as ServerSpec)
+    for (const spec of order) samples.push(await measure(spec, batch, r))
+  }
+}
+
+const range = (xs: number[]): string => `${round(median(xs), 2)} (${round(Math.min(...xs), 2)}–${round(Math.max(...xs), 2)})`
+const rows: Array<Array<string | number>> = []
+for (const batch of batches) {
+  const first = samples.filter(s => s.batch === batch && s.server === specs[0]?.label)
+  for (const spec of specs) {
+    const mine = samples.filter(s => s.batch === batch && s.server === spec.label)
+    const total = mine.map(s => s.userUs + s.sysUs)
+    // The ratio of each round's pair (neighbours in time), then their median and range.
+    const ratios = mine.flatMap(s => {
+      const f = first.find(x => x.round === s.round)
+      return f === undefined ? [] : [(s.userUs + s.sysUs) / (f.userUs + f.sysUs)]
+    })
+    rows.push([spec.label, batch, range(total), range(mine.map(s => s.userUs)), range(mine.map(s => s.sysUs)),
+      round(median(mine.map(s => s.sysUs / (s.userUs + s.sysUs))) * 100, 0), range(ratios), round(median(mine.map(s => s.clientUs)), 2)])
+  }
+}
+const markdown = [
+  `Run: \`node dist/bench/fanout-check.js --servers ${argv.servers} --clients ${argv.clients} --messages ${argv.messages} --batches ${argv.batches} --rounds ${argv.rounds}\``,
+  '',
+  `Machine: ${machineLine(machine)}`,
+  '',
+  `Server CPU µs per delivery, medians of ${argv.rounds} rounds (min–max); ratio: to ${specs[0]?.label ?? '?'} in the same round.`,
+  '',
+  markdownTable(['server', 'lines per write', 'CPU µs / delivery', 'user', 'sys', 'sys %', `ratio to ${specs[0]?.label ?? '?'}`, 'members\' CPU µs / delivery'], rows)
+].join('\n')
+console.log(markdown)
+if (argv.write) writeBenchSection('docs/benchmarks.md', 'fanout-check', markdown)

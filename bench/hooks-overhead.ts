@@ -13,12 +13,13 @@
  */
 import { execFile } from 'node:child_process'
 import { once } from 'node:events'
-import { readFile, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { cpus, release, platform } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { writeBenchSection } from './bench-doc.js'
+import { median } from './numbers.js'
 import { InspectorSession } from '../diagnosis/src/inspector-session.js'
 import { nodeOptions, TargetProcess } from '../diagnosis/src/target-process.js'
 
@@ -87,12 +88,6 @@ async function promiseLoopMs (withHooks: boolean): Promise<number> {
   return Number(stdout.trim())
 }
 
-function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[mid] ?? NaN : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2
-}
-
 async function main (): Promise<void> {
   const echo = { off: [] as EchoResult[], on: [] as EchoResult[] }
   const loop = { off: [] as number[], on: [] as number[] }
@@ -123,20 +118,7 @@ async function main (): Promise<void> {
     'Command: `npm run build && node dist/bench/hooks-overhead.js --runs ' + String(RUNS) + ' --seconds ' + String(SECONDS) + ' --write`'
   ]
   process.stdout.write(`${lines.join('\n')}\n`)
-  if (args.includes('--write')) await updateDoc(lines.join('\n'))
-}
-
-/** Replaces this benchmark's section of docs/benchmarks.md (pino's update-bench-doc idea). */
-async function updateDoc (body: string): Promise<void> {
-  const path = join(root, 'docs/benchmarks.md')
-  const start = '<!-- hooks-overhead:start -->'
-  const end = '<!-- hooks-overhead:end -->'
-  const section = `${start}\n## Target hooks overhead\n\n${body}\n${end}`
-  const current = await readFile(path, 'utf8').catch(() => '# Benchmarks\n')
-  const next = current.includes(start)
-    ? current.slice(0, current.indexOf(start)) + section + current.slice(current.indexOf(end) + end.length)
-    : `${current.trimEnd()}\n\n${section}\n`
-  await writeFile(path, next)
+  if (args.includes('--write')) writeBenchSection(join(root, 'docs/benchmarks.md'), 'hooks-overhead', `## Target hooks overhead\n\n${lines.join('\n')}`)
 }
 
 await main()

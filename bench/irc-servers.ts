@@ -17,7 +17,7 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 
 export type ServerKind = 'ngircd' | 'inspircd' | 'reference'
 
@@ -30,6 +30,8 @@ export interface RunningServer {
   output: () => string
   /** CPU seconds (user + system) the server process has used, from /proc/<pid>/stat. */
   cpuSeconds: () => number
+  /** The same, split into user and system (kernel) time. */
+  cpuTimes: () => CpuTimes
   /** True once the process has exited. */
   exited: () => boolean
   /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
@@ -44,8 +46,37 @@ export interface StartOptions {
   readyTimeoutMs?: number
   /** Extra arguments (reference server only). */
   args?: string[]
+  /** Options for node itself, e.g. `--cpu-prof` (reference server only). */
+  nodeArgs?: string[]
   /** Repository root (reference server only); default the current directory. */
   root?: string
+}
+
+/** A server to benchmark, as named on a benchmark's command line. */
+export interface ServerSpec {
+  /** Name in the tables: the kind, or the label of a reference build. */
+  label: string
+  kind: ServerKind
+  /** Checkout whose dist/ holds the reference server (reference builds only). */
+  root?: string
+  /** Extra server arguments (reference builds only). */
+  args?: string[]
+}
+
+/**
+ * Parses `reference`, `ngircd`, `inspircd`, or `LABEL=DIR[@ARGS]`: the reference server as
+ * built in checkout DIR, started with the space-separated ARGS (e.g.
+ * `f5=.@--flush-interval 5`), to compare builds or settings in the same run.
+ * @throws {Error} on an unknown server name
+ */
+export function parseServerSpec (text: string): ServerSpec {
+  const eq = text.indexOf('=')
+  if (eq !== -1) {
+    const [dir = '.', args] = text.slice(eq + 1).split('@', 2)
+    return { label: text.slice(0, eq), kind: 'reference', root: resolve(dir), args: args === undefined ? [] : args.split(' ').filter(a => a !== '') }
+  }
+  if (text !== 'reference' && text !== 'ngircd' && text !== 'inspircd') throw new Error(`unknown server ${JSON.stringify(text)}: reference, ngircd, inspircd or LABEL=DIR[@ARGS]`)
+  return { label: text, kind: text }
 }
 
 /** A port that was free a moment ago on `host`. */
@@ -71,12 +102,25 @@ function ticksPerSecond (): number {
   return clockTicks
 }
 
-/** CPU seconds of a live process, from /proc/<pid>/stat fields 14 (utime) and 15 (stime). */
-export function procCpuSeconds (pid: number): number {
+/** CPU seconds a process spent in user space and in the kernel on its behalf. */
+export interface CpuTimes {
+  user: number
+  system: number
+}
+
+/** CPU times of a live process, from /proc/<pid>/stat fields 14 (utime) and 15 (stime). */
+export function procCpuTimes (pid: number): CpuTimes {
   const stat = readFileSync(`/proc/${pid}/stat`, 'latin1')
   // The command name (field 2) is in parentheses and may contain spaces: split after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond()
+  const hz = ticksPerSecond()
+  return { user: Number(fields[11]) / hz, system: Number(fields[12]) / hz }
+}
+
+/** CPU seconds (user + system) of a live process. */
+export function procCpuSeconds (pid: number): number {
+  const t = procCpuTimes(pid)
+  return t.user + t.system
 }
 
 /** Starts a server of the given kind. */
@@ -154,7 +198,7 @@ async function startInspircd (opts: StartOptions): Promise<RunningServer> {
 async function startReference (opts: StartOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1'
   const root = opts.root ?? process.cwd()
-  const child = spawn(process.execPath, [join(root, 'dist/scripts/server.js'), '--host', host, '--port', '0', ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), join(root, 'dist/scripts/server.js'), '--host', host, '--port', '0', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe']
   })
   return await waitReady('reference', child, host, 0, undefined, /listening (\S+):(\d+)/, opts.readyTimeoutMs)
@@ -174,6 +218,7 @@ async function waitReady (kind: ServerKind, child: ChildProcess, host: string, p
     pid: child.pid ?? -1,
     output: () => out,
     cpuSeconds: () => procCpuSeconds(child.pid ?? -1),
+    cpuTimes: () => procCpuTimes(child.pid ?? -1),
     exited: () => exited,
     stop: async () => {
       if (exited) return

@@ -23,6 +23,7 @@ import { startServer } from './irc-servers.js'
 import type { RunningServer, ServerKind } from './irc-servers.js'
 import { machineInfo, machineLine, waitForQuiet } from './machine.js'
 import { markdownTable, writeBenchSection } from './bench-doc.js'
+import { round } from './numbers.js'
 import { measureReadFloor } from './read-floor.js'
 
 interface Row {
@@ -160,9 +161,4 @@ function render (): string {
     '',
     `Clients per process with timer lateness p99 < 10 ms: ${capacity === undefined ? 'none of the counts tried' : `${capacity.clients.toLocaleString('en-US')} (the largest count tried that met it)`}.`
   ].join('\n')
-}
-
-function round (n: number, digits: number): number {
-  const f = 10 ** digits
-  return Math.round(n * f) / f
 }

@@ -26,6 +26,8 @@ export interface ServerCliOptions {
   pingInterval: number
   /** Seconds. */
   pingTimeout: number
+  /** Milliseconds between flushes of the send queues; 0: every loop iteration. */
+  flushInterval: number
   /** `-` for stderr, else a file path (appended to). */
   log: string
 }
@@ -48,6 +50,7 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerCliOptions]: Options }
   sendq: { type: 'number', default: d.sendQueueBytes, describe: 'send queue limit per client, in bytes' },
   pingInterval: { type: 'number', default: d.pingIntervalMs / 1000, describe: 'seconds of silence before the server pings a client' },
   pingTimeout: { type: 'number', default: d.pingTimeoutMs / 1000, describe: 'seconds a pinged client has to answer' },
+  flushInterval: { type: 'number', default: d.flushIntervalMs, describe: 'least ms between two flushes of the send queues (0: every loop iteration); more lines per write, at most this much latency' },
   log: { type: 'string', default: '-', describe: 'lifecycle log (NDJSON): a file to append to, or - for stderr' }
 }
 
@@ -55,7 +58,8 @@ const EXAMPLES: Array<[string, string]> = [
   ['npm run server', 'serve on 127.0.0.1:6667'],
   ['npm run server -- --port 0', 'any free port; read it from the "listening HOST:PORT" line'],
   ['npm run server -- --leak timer --leak close-race', 'switch on two leak bugs'],
-  ['npm run server -- --inspect --log server.ndjson', 'open the inspector on a random loopback port, log to a file']
+  ['npm run server -- --inspect --log server.ndjson', 'open the inspector on a random loopback port, log to a file'],
+  ['npm run server -- --flush-interval 5', 'under sustained load, batch up to 5 ms of lines per write']
 ]
 
 function kebab (key: string): string {
@@ -143,6 +147,7 @@ export function parseServerArgs (argv: readonly string[]): ServerCommand {
       sendq: number('sendq', Number.isInteger, 'an integer'),
       pingInterval: number('pingInterval', seconds, 'a positive number of seconds'),
       pingTimeout: number('pingTimeout', seconds, 'a positive number of seconds'),
+      flushInterval: number('flushInterval', n => Number.isInteger(n) && n >= 0 && n <= 1_000, 'an integer 0-1000 (ms)'),
       log: raw.log as string
     }
   }

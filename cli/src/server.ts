@@ -63,6 +63,7 @@ function build (o: ServerCliOptions): ChatServer {
     slowClient: o.slowClient,
     pingIntervalMs: Math.round(o.pingInterval * 1000),
     pingTimeoutMs: Math.round(o.pingTimeout * 1000),
+    flushIntervalMs: o.flushInterval,
     leaks: o.leak
   })
 }

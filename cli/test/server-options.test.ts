@@ -19,6 +19,7 @@ describe('parseServerArgs', () => {
       sendq: 262144,
       pingInterval: 60,
       pingTimeout: 30,
+      flushInterval: 0,
       log: '-'
     })
   })
@@ -27,7 +28,7 @@ describe('parseServerArgs', () => {
     expect(run([
       '--host', '127.0.0.2', '--port', '0', '--leak', 'timer', '--leak', 'close-race', '--leak', 'timer',
       '--max-line', '1024', '--slow-client', 'drop', '--sendq', '65536', '--ping-interval', '0.5', '--ping-timeout', '2',
-      '--log', 'out.ndjson', '--inspect', '127.0.0.1:9229'
+      '--flush-interval', '5', '--log', 'out.ndjson', '--inspect', '127.0.0.1:9229'
     ])).toEqual({
       host: '127.0.0.2',
       port: 0,
@@ -38,6 +39,7 @@ describe('parseServerArgs', () => {
       sendq: 65536,
       pingInterval: 0.5,
       pingTimeout: 2,
+      flushInterval: 5,
       log: 'out.ndjson'
     })
   })
@@ -54,6 +56,8 @@ describe('parseServerArgs', () => {
     expect(() => run(['--port', '70000'])).toThrow(expect.objectContaining({ code: 'SW_CLI_USAGE', message: expect.stringContaining('70000') }))
     expect(() => run(['--port', 'x'])).toThrow(expect.objectContaining({ code: 'SW_CLI_USAGE' }))
     expect(() => run(['--ping-interval', '0'])).toThrow(expect.objectContaining({ code: 'SW_CLI_USAGE', message: expect.stringContaining('--ping-interval') }))
+    expect(() => run(['--flush-interval', '2.5'])).toThrow(expect.objectContaining({ code: 'SW_CLI_USAGE', message: expect.stringContaining('--flush-interval') }))
+    expect(() => run(['--flush-interval', '-1'])).toThrow(expect.objectContaining({ code: 'SW_CLI_USAGE', message: expect.stringContaining('--flush-interval') }))
   })
 
   it('returns help text with examples instead of printing it', () => {

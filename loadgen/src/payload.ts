@@ -38,21 +38,41 @@ export function decodePayload (text: string): Payload | undefined {
 }
 
 /**
- * Decodes the payload that starts at `start` in `text` into `out`, without allocating: the
- * receive path runs this once per delivery, millions of times a second across clients.
- * Returns false (leaving `out` unspecified) when it is not one of ours or is malformed.
+ * Decodes the payload that starts at `start` in `text` into `out`. Returns false (leaving `out`
+ * unspecified) when it is not one of ours or is malformed. The receive path decodes bytes
+ * ({@link decodePayloadBytes}); text comes here only from the full parse of a line the fast
+ * path did not recognise, so copying it to octets first costs nothing that matters.
  */
 export function decodePayloadAt (text: string, start: number, out: Payload): boolean {
   if (text.indexOf(PAYLOAD_MARK, start) !== start) return false
+  const bytes = Buffer.allocUnsafe(text.length - start)
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    // A character beyond latin1 is neither a digit nor a space, as NUL is not.
+    bytes[i - start] = c > 0xff ? 0 : c
+  }
+  return decodePayloadBytes(bytes, 0, bytes.length, out)
+}
+
+const MARK_BYTES = Buffer.from(PAYLOAD_MARK, 'latin1')
+
+/**
+ * Decodes the payload in `bytes[start, end)` into `out`, reading the numbers straight from
+ * the digits: the receive path runs this once per delivery, millions of times a second across
+ * clients, and makes no string. Returns false (leaving `out` unspecified) when it is not one
+ * of ours or is malformed.
+ */
+export function decodePayloadBytes (bytes: Uint8Array, start: number, end: number, out: Payload): boolean {
+  const n = MARK_BYTES.length
+  if (end - start < n) return false
+  for (let k = 0; k < n; k++) if (bytes[start + k] !== MARK_BYTES[k]) return false
   // One pass over the digits: three fields separated by single spaces, then the end of the
   // text or a space before the padding. Sixteen digits would exceed 2^53; reject them.
-  const n = text.length
-  let i = start + PAYLOAD_MARK.length
   let field = 0
   let value = 0
   let digits = 0
-  for (; i <= n; i++) {
-    const c = i < n ? text.charCodeAt(i) : 0x20
+  for (let i = start + n; i <= end; i++) {
+    const c = i < end ? bytes[i] as number : 0x20
     if (c >= 0x30 && c <= 0x39) {
       value = value * 10 + (c - 0x30)
       if (++digits > 15) return false

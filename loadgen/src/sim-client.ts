@@ -18,9 +18,10 @@ import { formatMessage, parseMessage } from '../../protocol/src/message.js'
 import type { IrcMessage } from '../../protocol/src/message.js'
 import { foldCase } from '../../protocol/src/names.js'
 import { ERR, RPL } from '../../protocol/src/numerics.js'
-import { decodePayloadAt, encodePayload } from './payload.js'
+import { decodePayloadAt, decodePayloadBytes, encodePayload } from './payload.js'
 import type { Payload } from './payload.js'
 import { nickWithSuffix } from './nick.js'
+import { relayedTextAt, relayMark } from './relay-line.js'
 import { DUPLICATE, SequenceTracker } from './sequence-tracker.js'
 import type { Delivery } from './sequence-tracker.js'
 import type { ClientRecord, ClosedBy } from './load-result.js'
@@ -47,7 +48,7 @@ export interface ClientHost {
   /**
    * Receive buffer shared by every client of the run (net.connect's `onread`): reads are
    * handled synchronously and the line splitter copies partial lines, so one buffer serves
-   * all sockets and no Buffer is allocated per read.
+   * all sockets and no Buffer is allocated per read, nor a string per relayed message.
    */
   readonly readBuffer: Buffer
   /** Scratch for payload decoding, shared for the same reason. */
@@ -116,8 +117,8 @@ export class SimClient {
 
   readonly #hostRef: ClientHost
   readonly #channelFolded: string
-  /** `" PRIVMSG <channel> :"`, to recognise relayed messages without parsing them. */
-  readonly #privmsgMark: string
+  /** `" PRIVMSG <channel> :"` as bytes, to recognise relayed messages without parsing them. */
+  readonly #privmsgMark: Buffer
   #socket: Socket | undefined
   #splitter: LineSplitter
   #stepTimer: NodeJS.Timeout | undefined
@@ -132,7 +133,7 @@ export class SimClient {
     this.room = init.room
     this.channel = init.channel
     this.#channelFolded = foldCase(init.channel)
-    this.#privmsgMark = ` PRIVMSG ${init.channel} :`
+    this.#privmsgMark = relayMark(init.channel)
     this.baseNick = init.nick
     this.nick = init.nick
     this.roomStart = init.roomStart
@@ -140,7 +141,7 @@ export class SimClient {
     this.localAddress = init.localAddress
     this.port = init.port
     this.#splitter = new LineSplitter(MAX_LINE_BYTES, {
-      onLine: line => this.#onLine(line),
+      onLineBytes: (bytes, start, end) => this.#onLineBytes(bytes, start, end),
       onOverflow: () => this.#hostRef.onError(this, 'line-too-long', `line over ${MAX_LINE_BYTES} bytes`)
     })
   }
@@ -183,10 +184,11 @@ export class SimClient {
       noDelay: true,
       onread: {
         buffer: h.readBuffer,
-        callback: (n: number, buf: Uint8Array) => {
+        // `onread` hands back the buffer it was given, filled with n bytes.
+        callback: (n: number) => {
           h.reads++
           this.#chunkUs = h.nowUs()
-          this.#splitter.push(Buffer.from(buf.buffer, buf.byteOffset, n))
+          this.#splitter.push(h.readBuffer, n)
           return true
         }
       }
@@ -291,18 +293,16 @@ export class SimClient {
     this.#stepTimer = undefined
   }
 
+  #onLineBytes (bytes: Buffer, start: number, end: number): void {
+    // Fast path for the line that makes up nearly all traffic, a relayed message to our
+    // channel, recognised and decoded from the bytes. Anything else, including the same
+    // message with the channel in another case, becomes a string and takes the full parse.
+    const text = relayedTextAt(bytes, start, end, this.#privmsgMark)
+    if (text !== -1) this.#onPayload(decodePayloadBytes(bytes, text, end, this.#hostRef.scratch))
+    else this.#onLine(bytes.toString('latin1', start, end))
+  }
+
   #onLine (line: string): void {
-    // Fast path for the line that makes up nearly all traffic, a relayed message:
-    // ":<nick>!<user>@<host> PRIVMSG <our channel> :sw1 …". Anything else, including the
-    // same message with the channel in another case, takes the full parse below.
-    if (line.charCodeAt(0) === 0x3a) {
-      const space = line.indexOf(' ')
-      // indexOf at a position is several times faster than startsWith(x, position) in V8 here.
-      if (space > 0 && line.indexOf(this.#privmsgMark, space) === space) {
-        this.#onPayload(line, space + this.#privmsgMark.length)
-        return
-      }
-    }
     const msg = parseMessage(line)
     if (msg === undefined) return // RFC 2812 §2.3.1: empty messages are silently ignored
     switch (msg.command) {
@@ -390,13 +390,14 @@ export class SimClient {
     const target = msg.params[0]
     const text = msg.params[1]
     if (target === undefined || text === undefined || foldCase(target) !== this.#channelFolded) return
-    this.#onPayload(text, 0)
+    this.#onPayload(decodePayloadAt(text, 0, this.#hostRef.scratch))
   }
 
-  #onPayload (text: string, start: number): void {
+  /** Accounts for a relayed message whose payload was decoded (`ok`) into the host's scratch. */
+  #onPayload (ok: boolean): void {
     const h = this.#hostRef
     const p = h.scratch
-    if (!decodePayloadAt(text, start, p)) {
+    if (!ok) {
       h.onForeign(this)
       return
     }

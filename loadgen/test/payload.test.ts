@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { decodePayload, decodePayloadAt, encodePayload, PAYLOAD_MARK } from '../src/payload.js'
+import { decodePayload, decodePayloadAt, decodePayloadBytes, encodePayload, PAYLOAD_MARK } from '../src/payload.js'
+import type { Payload } from '../src/payload.js'
 
 describe('payload', () => {
   it('round-trips sender, sequence and intended time, with or without padding', () => {
@@ -46,5 +47,38 @@ describe('payload', () => {
   it('refuses to encode a value that could not be decoded', () => {
     expect(() => encodePayload(-1, 0, 0)).toThrow(RangeError)
     expect(() => encodePayload(0, 1.5, 0)).toThrow(RangeError)
+  })
+
+  it('decodes from the bytes of a line what was encoded, wherever it sits in the buffer', () => {
+    fc.assert(fc.property(
+      fc.nat(), fc.nat(), fc.integer({ min: 0, max: 999_999_999_999_999 }), fc.nat({ max: 60 }), fc.nat({ max: 30 }),
+      (sender, seq, intendedUs, padTo, before) => {
+        const text = encodePayload(sender, seq, intendedUs, padTo)
+        const bytes = Buffer.from(`${'y'.repeat(before)}${text}\r\n:next line 1 2 3`, 'latin1')
+        const out: Payload = { sender: -1, seq: -1, intendedUs: -1 }
+        expect(decodePayloadBytes(bytes, before, before + text.length, out)).toBe(true)
+        expect(out).toEqual({ sender, seq, intendedUs })
+        // Cut short inside the numbers, it is malformed or a shorter number, never more.
+        const cut = before + text.indexOf(' ', PAYLOAD_MARK.length) + 1
+        expect(decodePayloadBytes(bytes, before, cut, out)).toBe(false)
+      }
+    ))
+  })
+
+  it('reads the same payload from a text as from its bytes', () => {
+    // The text decoder copies to octets and decodes those: this holds the copy to the bytes.
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(), fc.nat(), fc.nat(), fc.boolean(), (junk, a, b, c, pad) => {
+      const bytes = Buffer.concat([Buffer.from(encodePayload(a, b, c, pad ? 30 : 0), 'latin1'), Buffer.from(junk)])
+      const fromText: Payload = { sender: -1, seq: -1, intendedUs: -1 }
+      const fromBytes: Payload = { sender: -1, seq: -1, intendedUs: -1 }
+      const ok = decodePayloadBytes(bytes, 0, bytes.length, fromBytes)
+      expect(decodePayloadAt(bytes.toString('latin1'), 0, fromText)).toBe(ok)
+      if (ok) expect(fromText).toEqual(fromBytes)
+    }), { numRuns: 2000 })
+  })
+
+  it('treats a character beyond latin1 in the text as no digit', () => {
+    expect(decodePayload('sw1 1 2 3\u0131')).toBeUndefined()
+    expect(decodePayload('sw1 1 2 3 \u0131')).toEqual({ sender: 1, seq: 2, intendedUs: 3 })
   })
 })

@@ -65,4 +65,53 @@ describe('LineSplitter', () => {
       }
     ), { numRuns: 3000 })
   })
+
+  it('reads only the first `length` bytes of a reused chunk', () => {
+    const { splitter, lines } = collect(512)
+    const reused = Buffer.from('PING a\r\nPIN\nstale\r\n')
+    splitter.push(reused, 11)
+    expect(lines).toEqual(['PING a'])
+    expect(splitter.pendingBytes).toBe(3)
+    splitter.push(Buffer.from('G b\r\n'))
+    expect(lines).toEqual(['PING a', 'PING b'])
+  })
+})
+
+describe('LineSplitter byte path', () => {
+  type Event = string | { overflow: true }
+  const byString = (max: number, events: Event[]): LineSplitter =>
+    new LineSplitter(max, { onLine: l => events.push(l), onOverflow: () => events.push({ overflow: true }) })
+  const byBytes = (max: number, events: Event[]): LineSplitter =>
+    new LineSplitter(max, { onLineBytes: (b, s, e) => events.push(b.toString('latin1', s, e)), onOverflow: () => events.push({ overflow: true }) })
+
+  it('gives the same lines and overflows as the string path, however the bytes are chunked', () => {
+    // Bytes rich in line ends and long runs without one, so that lines span chunks, end in
+    // CR, overflow, and resume; each chunk is fed inside a larger reused buffer with stale
+    // bytes (newlines included) after it, as the loadgen's shared read buffer is.
+    const octet = fc.oneof(fc.constantFrom(0x0a, 0x0d, 0x20, 0x3a), fc.integer({ min: 0, max: 255 }))
+    fc.assert(fc.property(
+      fc.array(octet, { maxLength: 400 }),
+      fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 20 }),
+      fc.integer({ min: 3, max: 40 }),
+      (stream, cuts, max) => {
+        const bytes = Buffer.from(stream)
+        const viaString: Event[] = []
+        const viaBytes: Event[] = []
+        const a = byString(max, viaString)
+        const b = byBytes(max, viaBytes)
+        const reused = Buffer.alloc(128, '\nstale\r\n')
+        let at = 0
+        for (let c = 0; at < bytes.length; c++) {
+          const n = Math.min(cuts[c % cuts.length] as number, bytes.length - at)
+          a.push(bytes.subarray(at, at + n))
+          bytes.copy(reused, 0, at, at + n)
+          b.push(reused, n)
+          reused.fill('\nstale\r\n', 0, n)
+          at += n
+          expect(b.pendingBytes).toBe(a.pendingBytes)
+        }
+        expect(viaBytes).toEqual(viaString)
+      }
+    ), { numRuns: 3000 })
+  })
 })

@@ -25,7 +25,7 @@ export class ChatServer extends EventEmitter<ChatServerEvents> {
   readonly options: ResolvedOptions
   readonly #net: Server
   readonly #hub: ChatHub
-  readonly #scheduler = new FlushScheduler()
+  readonly #scheduler: FlushScheduler
   readonly #notices = new EventEmitter<NoticeEvents>()
   readonly #connections = new Set<Connection>()
   readonly #counters: EngineCounters = {
@@ -43,6 +43,7 @@ export class ChatServer extends EventEmitter<ChatServerEvents> {
     super()
     this.options = resolveOptions(options)
     const o = this.options
+    this.#scheduler = new FlushScheduler(o.flushIntervalMs)
     this.#hub = new ChatHub({
       serverName: o.serverName,
       version: SERVER_VERSION,

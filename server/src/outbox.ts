@@ -131,7 +131,8 @@ export class Outbox implements Flushable {
     if (n === 0) return
     const socket = this.#socket
     if (!socket.destroyed && !socket.writableEnded) {
-      socket.write(n === 1 ? this.#held[0] as Buffer : Buffer.concat(this.#held, this.#heldBytes))
+      // The list is replaced below, never mutated: the scheduler may keep it to compare.
+      socket.write(n === 1 ? this.#held[0] as Buffer : this.#scheduler.join(this.#held, this.#heldBytes))
     }
     this.#held = []
     this.#heldBytes = 0

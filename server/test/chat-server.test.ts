@@ -58,6 +58,7 @@ describe('server options', () => {
     [{ slowClient: 'block' as never }, 'slowClient', '"block"'],
     [{ leaks: ['memory' as never] }, 'leaks', '"memory"'],
     [{ pingIntervalMs: 1.5 }, 'pingIntervalMs', '1.5'],
+    [{ flushIntervalMs: 1001 }, 'flushIntervalMs', '1001'],
     [{ serverName: 'bad name' }, 'serverName', '"bad name"'],
     [{ host: '' }, 'host', '""']
   ])('refuses %j with SW_SERVER_BAD_OPTION naming %s and the value', (options, option, shown) => {

@@ -3,9 +3,10 @@ import { crowd, flood, startServer } from './helper.js'
 
 const LINE = 'PRIVMSG #slow :' + 's'.repeat(480)
 
-describe('slow clients', () => {
+// The policy must hold whether lines are written every iteration or held for a flush interval.
+describe.each([0, 5])('slow clients, flush interval %i ms', flushIntervalMs => {
   it('disconnects a client that never reads with ERROR :SendQ exceeded, counted and logged by server', async () => {
-    const srv = await startServer({ sendQueueBytes: 64 * 1024, lingerMs: 100 })
+    const srv = await startServer({ sendQueueBytes: 64 * 1024, lingerMs: 100, flushIntervalMs })
     const [flooder, sleeper, reader] = await crowd(srv, 3, 's', '#slow')
     sleeper!.socket.pause()
     const sent = await flood(flooder!, reader!, '#slow', () => srv.server.stats().slowClientDisconnects > 0)
@@ -19,7 +20,7 @@ describe('slow clients', () => {
   })
 
   it('with the drop policy keeps the client, drops and counts deliveries beyond the queue', async () => {
-    const srv = await startServer({ sendQueueBytes: 64 * 1024, slowClient: 'drop' })
+    const srv = await startServer({ sendQueueBytes: 64 * 1024, slowClient: 'drop', flushIntervalMs })
     const [flooder, sleeper, reader] = await crowd(srv, 3, 'd', '#slow')
     sleeper!.socket.pause()
     await flood(flooder!, reader!, '#slow', () => srv.server.stats().drops >= 100)
