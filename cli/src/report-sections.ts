@@ -7,6 +7,7 @@ import { relative, isAbsolute } from 'node:path/posix'
 import type { LeakGroup } from '../../diagnosis/src/inventory-diff.js'
 import type { LoadSummary, SoakReport } from '../../soak/src/report-model.js'
 import { roundName } from '../../soak/src/report-model.js'
+import { formatBytes } from './render-heap-comparison.js'
 
 export interface Section {
   title: string
@@ -57,16 +58,8 @@ export function displaySite (group: Pick<LeakGroup, 'site' | 'siteSource' | 'sit
   return `${site}${via}${group.siteInDependency ? ' [dependency]' : ''}`
 }
 
-export function formatBytes (bytes: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB']
-  let value = bytes
-  let unit = 0
-  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
-    value /= 1024
-    unit++
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit] ?? 'B'}`
-}
+/** Shared with the heap tables, so that both print bytes alike. */
+export { formatBytes }
 
 export function formatMs (ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
