@@ -75,8 +75,11 @@ class Members {
   async join (port: number, n: number): Promise<void> {
     for (let i = 0; i < n; i++) {
       // Until its own JOIN completes (366, end of NAMES), a member reads text; then it counts.
-      const state = { joined: false, text: '', done: () => {} }
-      const done = new Promise<void>(resolve => { state.done = resolve })
+      // JOIN goes after 001: inspircd answers a JOIN sent before its registration completes
+      // with 451, even in the same write as NICK and USER.
+      const state = { registered: false, joined: false, text: '', done: () => {}, fail: (_: Error) => {} }
+      const done = new Promise<void>((resolve, reject) => { state.done = resolve; state.fail = reject })
+      const deadline = setTimeout(() => state.fail(new Error(`deadline: member ${i} not joined within ${DEADLINE_MS} ms: ${state.text.slice(-300)}`)), DEADLINE_MS)
       const s = connect({
         port,
         host: '127.0.0.1',
@@ -89,8 +92,13 @@ class Members {
               if (this.lines >= this.#want) this.#reached()
             } else {
               state.text += Buffer.from(buf.buffer, buf.byteOffset, len).toString('latin1')
+              if (!state.registered && state.text.includes(' 001 ')) {
+                state.registered = true
+                s.write('JOIN #bench\r\n')
+              }
               if (state.text.includes(' 366 ')) {
                 state.joined = true
+                clearTimeout(deadline)
                 state.done()
               }
             }
@@ -101,7 +109,7 @@ class Members {
       s.on('error', () => {})
       await once(s, 'connect')
       // Nicks within RFC 2812's nine characters.
-      s.write(`NICK m${i.toString(36)}\r\nUSER m 0 * :m\r\nJOIN #bench\r\n`)
+      s.write(`NICK m${i.toString(36)}\r\nUSER m 0 * :m\r\n`)
       await done
       this.sockets.push(s)
     }
