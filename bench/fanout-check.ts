@@ -17,7 +17,7 @@
  *   npm run build && node dist/bench/fanout-check.js [--servers reference,ngircd] [--clients 500]
  *        [--messages 4000] [--batches 1,10] [--rounds 5] [--profile DIR] [--write]
  */
-import { once } from 'node:events'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { connect, type Socket } from 'node:net'
 import { resolve } from 'node:path'
 import yargs from 'yargs'
@@ -41,6 +41,10 @@ const argv = yargs(process.argv.slice(2))
 
 /** Each phase is bounded: the run fails rather than hangs when a server stops delivering. */
 const DEADLINE_MS = 50_000
+/** Members registering at once. */
+const JOIN_CONCURRENCY = 50
+/** No new line for this long after the joins: the JOIN echoes are all in. */
+const QUIET_MS = 300
 
 interface Sample { server: string, batch: number, round: number, userUs: number, sysUs: number, clientUs: number }
 
@@ -71,51 +75,73 @@ class Members {
     }
   }
 
-  /** Connects, registers and joins `n` members one after the other. */
+  /**
+   * Connects, registers and joins `n` members, JOIN_CONCURRENCY at a time: inspircd takes about
+   * a second to complete each registration, so one after the other would take minutes and let
+   * the first members reach its ping timeout.
+   */
   async join (port: number, n: number): Promise<void> {
-    for (let i = 0; i < n; i++) {
-      // Until its own JOIN completes (366, end of NAMES), a member reads text; then it counts.
-      // JOIN goes after 001: inspircd answers a JOIN sent before its registration completes
-      // with 451, even in the same write as NICK and USER.
-      const state = { registered: false, joined: false, text: '', done: () => {}, fail: (_: Error) => {} }
-      const done = new Promise<void>((resolve, reject) => { state.done = resolve; state.fail = reject })
-      const deadline = setTimeout(() => state.fail(new Error(`deadline: member ${i} not joined within ${DEADLINE_MS} ms: ${state.text.slice(-300)}`)), DEADLINE_MS)
-      const s = connect({
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < n) this.sockets.push(await this.#joinOne(port, next++))
+    }
+    await Promise.all(Array.from({ length: Math.min(JOIN_CONCURRENCY, n) }, worker))
+    // The members that joined first then saw the JOIN of later ones: lines that are no
+    // deliveries. Wait until they stop coming, then count from zero.
+    const deadline = Date.now() + DEADLINE_MS
+    for (let last = -1; last !== this.lines;) {
+      if (Date.now() > deadline) throw new Error(`deadline: JOIN echoes still arriving after ${DEADLINE_MS} ms`)
+      last = this.lines
+      await sleep(QUIET_MS)
+    }
+    this.lines = 0
+  }
+
+  /** One member: until its own JOIN completes (366, end of NAMES) it reads text, then it counts. */
+  async #joinOne (port: number, i: number): Promise<Socket> {
+    return await new Promise<Socket>((resolve, reject) => {
+      let registered = false
+      let joined = false
+      let text = ''
+      const s: Socket = connect({
         port,
         host: '127.0.0.1',
         noDelay: true,
         onread: {
           buffer: this.#buffer,
           callback: (len: number, buf: Uint8Array) => {
-            if (state.joined) {
+            if (joined) {
               for (let j = 0; j < len; j++) if (buf[j] === 0x0a) this.lines++
               if (this.lines >= this.#want) this.#reached()
-            } else {
-              state.text += Buffer.from(buf.buffer, buf.byteOffset, len).toString('latin1')
-              if (!state.registered && state.text.includes(' 001 ')) {
-                state.registered = true
-                s.write('JOIN #bench\r\n')
-              }
-              if (state.text.includes(' 366 ')) {
-                state.joined = true
-                clearTimeout(deadline)
-                state.done()
-              }
+              return true
+            }
+            text += Buffer.from(buf.buffer, buf.byteOffset, len).toString('latin1')
+            // JOIN goes after 001: inspircd answers a JOIN sent before its registration
+            // completes with 451, even in the same write as NICK and USER.
+            if (!registered && text.includes(' 001 ')) {
+              registered = true
+              s.write('JOIN #bench\r\n')
+            }
+            if (text.includes(' 366 ')) {
+              joined = true
+              clearTimeout(deadline)
+              resolve(s)
             }
             return true
           }
         }
       })
-      s.on('error', () => {})
-      await once(s, 'connect')
+      const deadline = setTimeout(() => {
+        s.destroy()
+        reject(new Error(`deadline: member ${i} not joined within ${DEADLINE_MS} ms: ${text.slice(-300)}`))
+      }, DEADLINE_MS)
+      s.once('error', (err) => {
+        clearTimeout(deadline)
+        reject(err)
+      })
       // Nicks within RFC 2812's nine characters.
-      s.write(`NICK m${i.toString(36)}\r\nUSER m 0 * :m\r\n`)
-      await done
-      this.sockets.push(s)
-    }
-    // Each member then saw the JOIN of every later one: n(n-1)/2 lines that are no deliveries.
-    await this.until((n * (n - 1)) / 2, 'JOIN echoes')
-    this.lines = 0
+      s.once('connect', () => s.write(`NICK m${i.toString(36)}\r\nUSER m 0 * :m\r\n`))
+    })
   }
 
   close (): void {
