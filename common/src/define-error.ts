@@ -15,9 +15,13 @@ export class SoakwatchError extends Error {
   }
 }
 
-/** A class made by {@link defineError}: construct with the detail the message needs. */
+/**
+ * A class made by {@link defineError}: construct with the detail the message needs. The detail
+ * stays on the instance, so that a caller can report more than the one-line message (a crashed
+ * target's stderr lines, for example).
+ */
 export interface ErrorClass<C extends string, D> {
-  new (detail: D, options?: ErrorOptions): SoakwatchError & { readonly code: C }
+  new (detail: D, options?: ErrorOptions): SoakwatchError & { readonly code: C, readonly detail: D }
   readonly code: C
 }
 
@@ -35,8 +39,10 @@ export function defineError<C extends string, D = void> (
   const cls = class extends SoakwatchError {
     static readonly code: C = code
     declare readonly code: C
+    readonly detail: D
     constructor (detail: D, options?: ErrorOptions) {
       super(code, format(detail), options)
+      this.detail = detail
     }
   }
   Object.defineProperty(cls, 'name', { value: name })

@@ -21,10 +21,22 @@ export const TargetStartFailedError = defineError(
 export const TargetExitedError = defineError(
   'SW_DIAG_TARGET_EXITED',
   'TargetExitedError',
-  (d: { command: string, code: number | null, signal: string | null, during: string, stderrTail: readonly string[] }) =>
+  (d: { command: string, code: number | null, signal: NodeJS.Signals | null, during: string, stderrTail: readonly string[] }) =>
     `target ${JSON.stringify(d.command)} exited (${d.signal ?? `code ${String(d.code)}`}) during ${d.during}` +
-    (d.stderrTail.length > 0 ? `; last stderr: ${JSON.stringify(d.stderrTail[d.stderrTail.length - 1])}` : '; no stderr output')
+    tellingStderr(d.stderrTail)
 )
+
+/**
+ * The stderr line that says why a process died, for a one-line error: the last line that
+ * names an error (`Error: …`, `TypeError …`, `Uncaught …`), else the last line that is not
+ * blank and not Node's `Node.js vX.Y.Z` trailer. The full tail goes to the report.
+ */
+export function tellingStderr (tail: readonly string[]): string {
+  const lines = tail.filter((l) => l.trim() !== '' && !/^Node\.js v\d+\.\d+\.\d+$/.test(l.trim()))
+  if (lines.length === 0) return '; no stderr output'
+  const named = lines.findLast((l) => /^\s*(?:Uncaught\s+)?(?:[A-Z]\w*)?(?:Error|Exception)\b/.test(l))
+  return `; stderr: ${JSON.stringify(named ?? lines[lines.length - 1])}`
+}
 
 export const TargetNotReadyError = defineError(
   'SW_DIAG_TARGET_NOT_READY',

@@ -31,7 +31,7 @@ import { resolveLoadOptions } from '../../loadgen/src/load-options.js'
 import type { LoadResult } from '../../loadgen/src/load-result.js'
 import { mergeLoadResults } from '../../loadgen/src/merge-load-results.js'
 import { nickPlanFits } from '../../loadgen/src/nick.js'
-import { HooksMissingError, TargetGoneError } from '../../diagnosis/src/errors.js'
+import { HooksMissingError, TargetExitedError, TargetGoneError } from '../../diagnosis/src/errors.js'
 import { compareHeapSnapshotFiles } from '../../diagnosis/src/heap/compare-heap-snapshot-files.js'
 import type { HeapComparison } from '../../diagnosis/src/heap/heap-comparison.js'
 import { ScanBudget } from '../../diagnosis/src/heap/scan-budget.js'
@@ -86,6 +86,8 @@ export class Soak extends EventEmitter<SoakEvents> {
   #current = 'start target'
   /** The phase the target was in when it began exiting on its own. */
   #diedDuring: string | undefined
+  /** How the target exited when it died before it was ready (there is no TargetProcess then). */
+  #startupExit: TargetExit | undefined
   /** Set when the target went away on its own (crash, or an attached process's inspector closed). */
   #lost: SoakwatchError | undefined
 
@@ -165,13 +167,13 @@ export class Soak extends EventEmitter<SoakEvents> {
       this.#log = new LifecycleLogReader(log)
       // Source maps: creation sites then name the server's TypeScript, not the built JS.
       const nodeOptions = `${process.env['NODE_OPTIONS'] ?? ''} --enable-source-maps`.trim()
-      this.#target = await TargetProcess.start(
+      this.#target = await this.#recordStartupExit(TargetProcess.start(
         { kind: 'bundled', script: o.paths.serverScript, args: ['--log', log, ...t.leaks.flatMap((k) => ['--leak', k])] },
         { ...common, env: { NODE_OPTIONS: nodeOptions } }
-      )
+      ))
     } else {
       if (o.lifecycleLog !== null) this.#log = new LifecycleLogReader(o.lifecycleLog)
-      this.#target = await TargetProcess.start({ kind: 'command', command: t.command }, common)
+      this.#target = await this.#recordStartupExit(TargetProcess.start({ kind: 'command', command: t.command }, common))
     }
     const target = this.#target
     target.on('exiting', () => {
@@ -190,6 +192,19 @@ export class Soak extends EventEmitter<SoakEvents> {
     this.#pid = target.pid
     this.#devtoolsUrl = target.devtoolsUrl
     this.#address = target.address
+  }
+
+  /** Keeps the exit code and stderr lines of a target that died while starting, for the report. */
+  async #recordStartupExit (starting: Promise<TargetProcess>): Promise<TargetProcess> {
+    try {
+      return await starting
+    } catch (err) {
+      if (err instanceof TargetExitedError) {
+        const d = err.detail
+        this.#startupExit = { code: d.code, signal: d.signal, expected: false, stderrTail: [...d.stderrTail] }
+      }
+      throw err
+    }
   }
 
   async #connect (): Promise<void> {
@@ -498,7 +513,7 @@ export class Soak extends EventEmitter<SoakEvents> {
 
   #observations (startedAtMs: number): Observations {
     const o = this.options
-    const exit: TargetExit | undefined = this.#target?.exitStatus
+    const exit: TargetExit | undefined = this.#target?.exitStatus ?? this.#startupExit
     const target: ReportTarget = {
       mode: o.target.kind,
       command: this.#target?.command ?? (o.target.kind === 'command' ? o.target.command : null),
