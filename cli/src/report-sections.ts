@@ -58,8 +58,6 @@ export function displaySite (group: Pick<LeakGroup, 'site' | 'siteSource' | 'sit
   return `${site}${via}${group.siteInDependency ? ' [dependency]' : ''}`
 }
 
-/** Shared with the heap tables, so that both print bytes alike. */
-export { formatBytes }
 
 export function formatMs (ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`

@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import type { Inventory } from '../src/hooks/inventory.js'
+import type { InspectorSession } from '../src/inspector-session.js'
 import { diffInventories } from '../src/inventory-diff.js'
+import type { TargetProcess } from '../src/target-process.js'
 import { fixture, inspect, nodeCommand, runClients, settle, startTarget } from './helper.js'
 
 const CLIENTS = 5
 
 describe('hooks + inspector + inventory diff on a target soakwatch has never seen', () => {
   it('flags the leaky fixture\'s socket and interval per connection, with creation sites in its file', async () => {
-    const target = await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port} --leak') })
-    const session = await inspect(target)
-    await session.collectGarbage()
-    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
-    await settle(session)
-    const baseline = await session.inventory()
-
-    await runClients(target.address.port, CLIENTS)
-    expect((await settle(session)).stable).toBe(true)
-    const end = await session.inventory()
+    const { target, session, baseline } = await atBaseline(nodeCommand('leaky-server.mjs', '--port {port} --leak'), { gc: true })
+    const end = await afterClients(target, session, CLIENTS)
     const diff = diffInventories(baseline, end)
 
     const file = fixture('leaky-server.mjs')
@@ -36,31 +31,16 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
   })
 
   it('finds nothing leaked on the clean variant of the same fixture', async () => {
-    const target = await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port}') })
-    const session = await inspect(target)
-    await session.collectGarbage()
-    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
-    await settle(session)
-    const baseline = await session.inventory()
-
-    await runClients(target.address.port, CLIENTS)
-    expect((await settle(session)).stable).toBe(true)
-    const diff = diffInventories(baseline, await session.inventory())
+    const { target, session, baseline } = await atBaseline(nodeCommand('leaky-server.mjs', '--port {port}'), { gc: true })
+    const diff = diffInventories(baseline, await afterClients(target, session, CLIENTS))
 
     expect(diff.leaked.filter((g) => g.kind !== 'other' && g.kind !== 'immediate')).toEqual([])
     expect(diff.leakedByKind.socket + diff.leakedByKind.timer + diff.leakedByKind.server).toBe(0)
   })
 
   it('instruments a CommonJS target too, counting unref\'d timers that getActiveResourcesInfo omits', async () => {
-    const target = await startTarget({ kind: 'command', command: nodeCommand('timer-server.cjs', '--port {port}') })
-    const session = await inspect(target)
-    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
-    await settle(session)
-    const baseline = await session.inventory()
-
-    await runClients(target.address.port, 3)
-    expect((await settle(session)).stable).toBe(true)
-    const end = await session.inventory()
+    const { target, session, baseline } = await atBaseline(nodeCommand('timer-server.cjs', '--port {port}'))
+    const end = await afterClients(target, session, 3)
     const diff = diffInventories(baseline, end)
 
     const timers = diff.leaked.filter((g) => g.kind === 'timer')
@@ -73,21 +53,31 @@ describe('hooks + inspector + inventory diff on a target soakwatch has never see
 
   it('reports source-mapped creation sites when the target runs with --enable-source-maps', async () => {
     const command = `'${process.execPath}' --enable-source-maps '${fixture('mapped-server.mjs')}' --port {port}`
-    const target = await startTarget({ kind: 'command', command })
-    const session = await inspect(target)
-    // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
-    await settle(session)
-    const baseline = await session.inventory()
-
-    await runClients(target.address.port, 2)
-    expect((await settle(session)).stable).toBe(true)
-    const diff = diffInventories(baseline, await session.inventory())
+    const { target, session, baseline } = await atBaseline(command)
+    const diff = diffInventories(baseline, await afterClients(target, session, 2))
 
     // Line 6 of the generated file maps to line 106 of src/original.ts (see the fixture).
     const timers = diff.leaked.filter((g) => g.kind === 'timer')
     expect(timers.map((g) => [g.count, g.site])).toEqual([[2, expect.stringMatching(/\/src\/original\.ts:106:\d+$/)]])
   })
 })
+
+/** Starts `command` and takes the baseline inventory once the readiness probe's connection has landed. */
+async function atBaseline (command: string, { gc = false } = {}): Promise<{ target: TargetProcess, session: InspectorSession, baseline: Inventory }> {
+  const target = await startTarget({ kind: 'command', command })
+  const session = await inspect(target)
+  if (gc) await session.collectGarbage()
+  // The readiness probe's connection is accepted asynchronously: let it land before the baseline.
+  await settle(session)
+  return { target, session, baseline: await session.inventory() }
+}
+
+/** Runs `clients` against the target, then takes the end inventory once its handles are stable. */
+async function afterClients (target: TargetProcess, session: InspectorSession, clients: number): Promise<Inventory> {
+  await runClients(target.address.port, clients)
+  expect((await settle(session)).stable).toBe(true)
+  return await session.inventory()
+}
 
 function escape (text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')
