@@ -6,9 +6,6 @@
  */
 import { InspectorNotLoopbackError, InspectorUrlInvalidError } from './errors.js'
 
-/** The line Node prints on stderr when `--inspect` is active (src/inspector_socket_server.cc). */
-const LISTENING_LINE = /^Debugger listening on (ws:\/\/\S+)\s*$/
-
 /**
  * True for 127.0.0.0/8, ::1 (also IPv4-mapped 127/8) and `localhost`, in any spelling the WHATWG
  * URL parser accepts: it normalises `127.1` to `127.0.0.1` and `0:0::1` to `[::1]` first.
@@ -42,9 +39,4 @@ export function parseDevtoolsUrl (url: string): URL {
   if (parsed.protocol !== 'ws:' || parsed.port === '' || parsed.pathname.length <= 1) throw new InspectorUrlInvalidError(url)
   if (!isLoopbackHost(parsed.hostname)) throw new InspectorNotLoopbackError(url)
   return parsed
-}
-
-/** Extracts the URL from a `Debugger listening on ws://…` stderr line, or undefined. */
-export function devtoolsUrlFromLine (line: string): string | undefined {
-  return LISTENING_LINE.exec(line)?.[1]
 }

@@ -45,6 +45,14 @@ export const TargetNotReadyError = defineError(
     `target ${JSON.stringify(d.command)} not ready after ${d.waitedMs} ms: no ${d.missing}`
 )
 
+/** The target's tree holds no hooked Node process that accepts the port's connections. */
+export const TargetNotServedError = defineError(
+  'SW_DIAG_TARGET_NOT_SERVED',
+  'TargetNotServedError',
+  (d: { command: string, address: string, seen: string }) =>
+    `no Node process started by ${JSON.stringify(d.command)} serves ${d.address}: ${d.seen}`
+)
+
 export const InspectorUrlInvalidError = defineError(
   'SW_DIAG_INSPECTOR_URL_INVALID',
   'InspectorUrlInvalidError',
@@ -115,7 +123,7 @@ export const ConfigInvalidError = defineError(
 
 /** Every diagnosis error class, for the docs test and the CLI's exit-code map. */
 export const diagnosisErrors = [
-  CommandInvalidError, TargetStartFailedError, TargetExitedError, TargetNotReadyError,
+  CommandInvalidError, TargetStartFailedError, TargetExitedError, TargetNotReadyError, TargetNotServedError,
   InspectorUrlInvalidError, InspectorNotLoopbackError, InspectorUnreachableError, TargetGoneError,
   InspectorProtocolError, EvaluateFailedError, HooksMissingError, InventoryInvalidError,
   InventoryMismatchError, CaptureFailedError, ConfigInvalidError

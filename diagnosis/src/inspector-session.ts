@@ -22,7 +22,8 @@ import {
 } from './errors.js'
 import type { Inventory, ResourceCounts } from './hooks/inventory.js'
 import { HOOKS_KEY } from './hooks/inventory.js'
-import { asInventory, asResourceCounts } from './inventory-schema.js'
+import { asInventory, asResourceCounts, asServingReport } from './inventory-schema.js'
+import type { ServingReport } from './hooks/process-record.js'
 
 export interface InspectorSessionEvents {
   disconnect: [{ url: string }]
@@ -50,8 +51,8 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 5000
 /** V8's answer once the target's context is destroyed (its process is exiting). */
 const CONTEXT_GONE = /Cannot find context with specified id/
 /** Evaluated in the target; a JSON string keeps the value exact across returnByValue. */
-const hooksCall = (method: 'inventory' | 'counts'): string =>
-  `(() => { const h = globalThis[Symbol.for(${JSON.stringify(HOOKS_KEY)})]; return h === undefined ? null : JSON.stringify(h.${method}()) })()`
+const hooksCall = (method: 'inventory' | 'counts' | 'serving', arg = ''): string =>
+  `(() => { const h = globalThis[Symbol.for(${JSON.stringify(HOOKS_KEY)})]; return h === undefined ? null : JSON.stringify(h.${method}(${arg})) })()`
 
 export class InspectorSession extends EventEmitter<InspectorSessionEvents> {
   readonly url: string
@@ -136,6 +137,14 @@ export class InspectorSession extends EventEmitter<InspectorSessionEvents> {
   /** Cheap counts for polling. @throws {HooksMissingError} @throws {TargetGoneError} */
   async counts (): Promise<ResourceCounts> {
     return asResourceCounts(JSON.parse(await this.#hooks('counts')))
+  }
+
+  /**
+   * Whether the target serves `port`: listening on it, connections accepted on it, a cluster
+   * primary's workers. @throws {HooksMissingError} @throws {TargetGoneError}
+   */
+  async serving (port: number): Promise<ServingReport> {
+    return asServingReport(JSON.parse(await this.#hooks('serving', String(port))))
   }
 
   /** Forces a full garbage collection in the target. @throws {TargetGoneError} */
@@ -242,8 +251,8 @@ export class InspectorSession extends EventEmitter<InspectorSessionEvents> {
     await this.#client.close().catch(() => undefined) // the socket is going away either way
   }
 
-  async #hooks (method: 'inventory' | 'counts'): Promise<string> {
-    const json = await this.evaluate<string | null>(hooksCall(method))
+  async #hooks (method: 'inventory' | 'counts' | 'serving', arg?: string): Promise<string> {
+    const json = await this.evaluate<string | null>(hooksCall(method, arg))
     if (json === null) throw new HooksMissingError(this.url)
     return json
   }

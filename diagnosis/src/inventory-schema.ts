@@ -6,6 +6,7 @@
 import { InventoryInvalidError } from './errors.js'
 import type { Inventory, ResourceCounts } from './hooks/inventory.js'
 import { INVENTORY_SCHEMA } from './hooks/inventory.js'
+import type { ServingReport } from './hooks/process-record.js'
 
 /** @throws {InventoryInvalidError} when `value` is not an inventory of this schema */
 export function asInventory (value: unknown): Inventory {
@@ -32,6 +33,15 @@ export function asResourceCounts (value: unknown): ResourceCounts {
   asCounts(record['activeResources'], 'counts.activeResources')
   asCounts(record['tracked'], 'counts.tracked')
   return value as ResourceCounts
+}
+
+/** @throws {InventoryInvalidError} when `value` is not a serving report (hooks of another version) */
+export function asServingReport (value: unknown): ServingReport {
+  const record = asRecord(value, 'serving report')
+  if (typeof record['pid'] !== 'number' || typeof record['listening'] !== 'boolean' || typeof record['accepted'] !== 'number' || !Array.isArray(record['workers'])) {
+    throw new InventoryInvalidError('serving report lacks pid, listening, accepted or workers (hooks of another soakwatch version?)')
+  }
+  return value as ServingReport
 }
 
 function asRecord (value: unknown, what: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../common/src/define-error.js'
-import { fillPort, formatCommand, hasPortPlaceholder, parseCommand } from '../src/command-line.js'
+import { fillPort, formatCommand, hasPortPlaceholder, parseCommand } from '../src/target/command-line.js'
 
 describe('parseCommand', () => {
   it('splits words like a POSIX shell, honouring quotes and backslashes', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../common/src/define-error.js'
-import { devtoolsUrlFromLine, isLoopbackHost, parseDevtoolsUrl } from '../src/devtools-url.js'
+import { isLoopbackHost, parseDevtoolsUrl } from '../src/devtools-url.js'
 
 describe('isLoopbackHost', () => {
   it('accepts loopback in its usual spellings', () => {
@@ -33,13 +33,5 @@ describe('parseDevtoolsUrl', () => {
     expect(codeOf('ws://127.0.0.1/abc')).toBe('SW_DIAG_INSPECTOR_URL_INVALID')
     expect(codeOf('ws://127.0.0.1:9229/')).toBe('SW_DIAG_INSPECTOR_URL_INVALID')
     expect(codeOf('not a url')).toBe('SW_DIAG_INSPECTOR_URL_INVALID')
-  })
-})
-
-describe('devtoolsUrlFromLine', () => {
-  it('reads the URL from Node\'s stderr line and nothing else', () => {
-    expect(devtoolsUrlFromLine('Debugger listening on ws://127.0.0.1:43615/5b1f-aa')).toBe('ws://127.0.0.1:43615/5b1f-aa')
-    expect(devtoolsUrlFromLine('For help, see: https://nodejs.org/en/docs/inspector')).toBeUndefined()
-    expect(devtoolsUrlFromLine('my app says: Debugger listening on ws://x:1/y')).toBeUndefined()
   })
 })

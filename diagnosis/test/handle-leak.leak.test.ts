@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Inventory } from '../src/hooks/inventory.js'
 import type { InspectorSession } from '../src/inspector-session.js'
 import { diffInventories } from '../src/inventory-diff.js'
-import type { TargetProcess } from '../src/target-process.js'
+import type { TargetProcess } from '../src/target/target-process.js'
 import { fixture, inspect, nodeCommand, runClients, settle, startTarget } from './helper.js'
 
 const CLIENTS = 5

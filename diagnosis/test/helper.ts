@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { connect } from 'node:net'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { onTestFinished } from 'vitest'
 import { InspectorSession } from '../src/inspector-session.js'
@@ -15,8 +15,9 @@ import { sampleFromCounts } from '../src/settle.js'
 import type { SettleResult } from '../src/wait-for-settle.js'
 import { waitForSettle } from '../src/wait-for-settle.js'
 import type { Inventory, LiveResource } from '../src/hooks/inventory.js'
-import type { TargetOptions, TargetSpec } from '../src/target-process.js'
-import { TargetProcess } from '../src/target-process.js'
+import type { TargetOptions, TargetSpec } from '../src/target/target-process.js'
+import { freePort, TargetProcess } from '../src/target/target-process.js'
+import { spawn } from 'node:child_process'
 
 const here = dirname(fileURLToPath(import.meta.url))
 export const repoRoot = resolve(here, '../..')
@@ -48,6 +49,38 @@ export async function inspect (target: TargetProcess): Promise<InspectorSession>
   const session = await InspectorSession.connect(target.devtoolsUrl)
   onTestFinished(async () => { await session.close() })
   return session
+}
+
+/**
+ * Starts a fixture under an inspector but without the hooks (as a user who forgot the
+ * preload would), ready once its DevTools URL is printed and its port accepts connections;
+ * killed when the test ends. TargetProcess refuses such a target, so tests of that case use this.
+ */
+export async function startWithoutHooks (file: string): Promise<{ url: string, port: number, pid: number }> {
+  const port = await freePort('127.0.0.1')
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:0', isAbsolute(file) ? file : fixture(file), '--port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] })
+  onTestFinished(() => { child.kill('SIGKILL') })
+  let stderr = ''
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no inspector URL from ${file}: ${stderr}`)), 10_000)
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8')
+      const match = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer)
+        resolve(match[1])
+      }
+    })
+  })
+  for (let i = 0; ; i++) {
+    const socket = connect({ host: '127.0.0.1', port })
+    const ok = await once(socket, 'connect').then(() => true, () => false)
+    socket.destroy()
+    if (ok) break
+    if (i > 200) throw new Error(`${file} never listened on ${port}`)
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  return { url, port, pid: child.pid ?? -1 }
 }
 
 /**

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, onTestFinished } from 'vitest'
 import { hasCode } from '../../common/src/define-error.js'
 import { InspectorSession } from '../src/inspector-session.js'
-import { freePort } from '../src/target-process.js'
-import { fixture, inspect, nodeCommand, startTarget, tempDir } from './helper.js'
+import { freePort } from '../src/target/target-process.js'
+import { fixture, inspect, nodeCommand, startTarget, startWithoutHooks, tempDir } from './helper.js'
 
 async function leakyTarget (options: { hooksPath?: string } = {}): Promise<Awaited<ReturnType<typeof startTarget>>> {
   return await startTarget({ kind: 'command', command: nodeCommand('leaky-server.mjs', '--port {port}') }, options)
@@ -70,7 +70,9 @@ describe('InspectorSession', () => {
   })
 
   it('says so when the target runs without the hooks', async () => {
-    const session = await inspect(await leakyTarget({ hooksPath: fixture('empty-preload.mjs') }))
+    const bare = await startWithoutHooks('leaky-server.mjs')
+    const session = await InspectorSession.connect(bare.url)
+    onTestFinished(async () => { await session.close() })
     expect(await session.hasHooks()).toBe(false)
     const err = await session.inventory().then(() => undefined, (e: unknown) => e)
     expect(hasCode(err, 'SW_DIAG_HOOKS_MISSING')).toBe(true)

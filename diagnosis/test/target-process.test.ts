@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { hasCode } from '../../common/src/define-error.js'
-import { TargetProcess, nodeOptions } from '../src/target-process.js'
+import { TargetProcess, nodeOptions } from '../src/target/target-process.js'
 import { fixture, hooksPath, inspect, nodeCommand, startTarget } from './helper.js'
 
 describe('TargetProcess', () => {
@@ -66,7 +66,7 @@ describe('TargetProcess', () => {
     // Regression: the wait for the child's pipes used to miss a 'close' emitted in the same
     // tick as 'exit' and fall back on an unref'd timer, so a CLI awaiting stop() at top level
     // exited 13 ("unsettled top-level await") once the SIGKILL timer had fired.
-    const script = `import { TargetProcess } from ${JSON.stringify(new URL('../../dist/diagnosis/src/target-process.js', import.meta.url).href)}
+    const script = `import { TargetProcess } from ${JSON.stringify(new URL('../../dist/diagnosis/src/target/target-process.js', import.meta.url).href)}
       const target = await TargetProcess.start({ kind: 'command', command: ${JSON.stringify(nodeCommand('stubborn-server.mjs', '--port {port}'))} }, { hooksPath: ${JSON.stringify(hooksPath)} })
       const exit = await target.stop(200)
       console.log('stopped', exit.signal)`

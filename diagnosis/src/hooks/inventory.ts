@@ -4,6 +4,8 @@
  * constants only: the preload must stay dependency-free.
  */
 
+import type { ServingReport } from './process-record.js'
+
 /** `Symbol.for` key under which the preload publishes {@link TargetHooks}. */
 export const HOOKS_KEY = 'soakwatch.hooks'
 /** `Symbol.for` key of an optional stats accessor a target may publish (docs/architecture.md). */
@@ -76,6 +78,8 @@ export interface Inventory {
   /** The target's own `globalThis[Symbol.for('soakwatch.stats')]()` result, if it has one. */
   stats: Record<string, number> | null
   statsError: string | null
+  /** Connections accepted since the hooks were installed, by local port (absent from older hooks). */
+  accepted?: Record<string, number>
 }
 
 /** A cheap summary for polling (settling) without formatting creation sites. */
@@ -92,4 +96,8 @@ export interface TargetHooks {
   version: typeof INVENTORY_SCHEMA
   inventory: () => Inventory
   counts: () => ResourceCounts
+  /** Whether this process serves `port` (see ./process-record.ts). */
+  serving: (port: number) => ServingReport
+  /** Set when the process could not write its registry record. */
+  announceFailure: string | null
 }

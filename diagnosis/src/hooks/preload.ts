@@ -9,11 +9,17 @@
  * ./resource-registry.ts for what it does and does not do to stay cheap.
  */
 import { createHook } from 'node:async_hooks'
-import { findSourceMap } from 'node:module'
+import { subscribe } from 'node:diagnostics_channel'
+import { renameSync, writeFileSync } from 'node:fs'
+import { url as inspectorUrl } from 'node:inspector'
+import { createRequire, findSourceMap } from 'node:module'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getHeapStatistics } from 'node:v8'
 import type { Inventory, ResourceCounts, TargetHooks } from './inventory.js'
 import { HOOKS_KEY, INVENTORY_SCHEMA, STATS_KEY } from './inventory.js'
+import type { ProcessRecord, ServingReport } from './process-record.js'
+import { PROCESS_RECORD_SCHEMA, REGISTRY_ENV } from './process-record.js'
 import { ResourceRegistry } from './resource-registry.js'
 
 const hooksSymbol = Symbol.for(HOOKS_KEY)
@@ -36,6 +42,14 @@ function install (): void {
     }
   })
   hook.enable()
+  const announceFailure = announce(process.env[REGISTRY_ENV], installedAt)
+  // Connections accepted, by local port: which share of a round's clients each process of a
+  // cluster served. `net.server.socket` is published for every connection a server emits.
+  const accepted: Record<string, number> = {}
+  subscribe('net.server.socket', (message) => {
+    const port = (message as { socket?: { localPort?: number } }).socket?.localPort
+    if (port !== undefined) accepted[port] = (accepted[port] ?? 0) + 1
+  })
 
   const hooks: TargetHooks = {
     version: INVENTORY_SCHEMA,
@@ -53,14 +67,63 @@ function install (): void {
         memory: { ...process.memoryUsage() },
         heap: camelCaseKeys(getHeapStatistics() as unknown as Record<string, number>),
         stats: stats.value,
-        statsError: stats.error
+        statsError: stats.error,
+        accepted: { ...accepted }
       }
     },
     counts (): ResourceCounts {
       return { pid: process.pid, activeResources: activeResources(), tracked: registry.countByType(), stats: readStats().value }
-    }
+    },
+    serving (port: number): ServingReport {
+      const use = registry.portUse(port)
+      return { pid: process.pid, port, listening: use.listening > 0, accepted: use.connections, workers: clusterWorkers() }
+    },
+    announceFailure
   }
   Object.defineProperty(globalThis, hooksSymbol, { value: Object.freeze(hooks), enumerable: false })
+}
+
+/**
+ * Writes this process's record into the registry folder, if the harness named one: written
+ * under a temporary name and renamed, so a reader never sees half a record. Never throws (a
+ * preload that throws kills the target); returns the failure instead.
+ */
+function announce (dir: string | undefined, startedAt: number): string | null {
+  if (dir === undefined || dir === '') return null
+  const record: ProcessRecord = {
+    schema: PROCESS_RECORD_SCHEMA,
+    pid: process.pid,
+    ppid: process.ppid,
+    inspector: inspectorUrl() ?? null,
+    argv: process.argv,
+    execArgv: process.execArgv,
+    cwd: process.cwd(),
+    startedAt,
+    clusterWorker: cluster().isWorker
+  }
+  const file = join(dir, `${process.pid}.json`)
+  try {
+    writeFileSync(`${file}.tmp`, JSON.stringify(record))
+    renameSync(`${file}.tmp`, file)
+    return null
+  } catch (err) {
+    return `cannot write ${file}: ${String(err)}`
+  }
+}
+
+/**
+ * Node's cluster module (a built-in `require`, cheap, no handles). Node removes NODE_UNIQUE_ID
+ * from a worker's environment before preloads run, so `isWorker` is the way to tell.
+ */
+function cluster (): typeof import('node:cluster').default {
+  return createRequire(import.meta.url)('node:cluster') as typeof import('node:cluster').default
+}
+
+/** A cluster primary's workers: empty outside a primary that forked some. */
+function clusterWorkers (): ServingReport['workers'] {
+  const c = cluster()
+  if (!c.isPrimary) return []
+  return Object.values(c.workers ?? {}).flatMap((w) => w?.process.pid === undefined ? [] : [{ pid: w.process.pid, state: (w as { state?: string }).state ?? 'none' }])
 }
 
 function activeResources (): Record<string, number> {

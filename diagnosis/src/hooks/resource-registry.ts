@@ -153,6 +153,22 @@ export class ResourceRegistry {
     return out
   }
 
+  /**
+   * TCP handles bound locally to `port`: listening servers, and connections (accepted ones, as
+   * a server's connections are). Formats no stack.
+   */
+  portUse (port: number): { listening: number, connections: number } {
+    const use = { listening: 0, connections: 0 }
+    for (const entry of this.#entries.values()) {
+      if (entry.type !== 'TCPWRAP' && entry.type !== 'TCPSERVERWRAP') continue
+      const resource = entry.ref.deref() as ResourceShape | undefined
+      if (resource === undefined || !isAlive(entry) || address(resource, 'getsockname')?.port !== port) continue
+      if (entry.type === 'TCPSERVERWRAP') use.listening++
+      else use.connections++
+    }
+    return use
+  }
+
   /** Live resources counted by async_hooks type, without formatting any stack. */
   countByType (): Record<string, number> {
     this.prune()

@@ -5,7 +5,7 @@
  * a real shell (pipes, redirections, `$VAR`, `;`, `&&`) is refused rather than passed on as
  * arguments. Pure.
  */
-import { CommandInvalidError } from './errors.js'
+import { CommandInvalidError } from '../errors.js'
 
 /** The placeholder replaced by a free port. */
 export const PORT_PLACEHOLDER = '{port}'

@@ -1,35 +1,57 @@
 /**
- * Starts the process soakwatch measures, with the inspector and the target hooks preloaded.
+ * Starts the process soakwatch measures — a command, or the bundled server — with the inspector
+ * and the target hooks preloaded into every Node process it starts, finds which of them serve
+ * its port, and stops the whole tree.
  *
  * Contract:
  * - Two ways to start: any command with a `{port}` placeholder (ready once the port accepts a
  *   TCP connection), or the bundled server, which prints `listening HOST:PORT` on stdout when
- *   ready (docs/architecture.md). Both need Node's `Debugger listening on ws://…` stderr line.
- * - The command runs without a shell, in its own process group: the PID we stop is the
- *   target's, and a Ctrl-C in the terminal reaches soakwatch only, which can then still take a
- *   final inventory before stopping the target itself.
- * - `stop()` sends SIGTERM to the group, then SIGKILL after a bound, and resolves on exit.
+ *   ready (docs/architecture.md).
+ * - Every Node process of the tree (npm and the server it runs, tsx and its child, a cluster's
+ *   workers) inherits `NODE_OPTIONS` with the inspector on 127.0.0.1:0 and the hooks, and the
+ *   registry folder's name; each writes its record there (./process-registry.ts). Once ready,
+ *   `served` lists the processes that accept the port's connections (./serving-processes.ts),
+ *   `tree` every Node process seen. None served: `TargetNotServedError`, the tree stopped.
+ * - The command runs without a shell, in its own process group: a Ctrl-C in the terminal
+ *   reaches soakwatch only, which can then still take a final inventory before stopping the
+ *   target itself.
+ * - `stop()` sends SIGTERM to the group and to every recorded process, then SIGKILL after a
+ *   bound, and resolves once none of them runs (a wrapper that exits first does not count as
+ *   the target stopping); `killNow()` is the synchronous SIGKILL for an `exit` handler.
  * - The last N stderr lines are kept for crash reports; lines are bounded in length.
  * - Events: `stdout-line`, `stderr-line`, `exiting`, `exit` (with `expected: false` for a crash).
+ *   `exit` is the first process's (the command's own); a served child that dies is seen by the
+ *   soak through its inspector session.
  * - A Node process that exits while an inspector session is attached does not exit: it prints
  *   `Waiting for the debugger to disconnect...` and waits (src/inspector_agent.cc). `exiting`
- *   says so, so that the harness can disconnect and let the exit — and its code — happen.
+ *   says so — the line does not say which process — so that the harness can find the session
+ *   whose target is gone, disconnect, and let the exit (and its code) happen.
  */
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
 import { EventEmitter, once } from 'node:events'
 import { createServer, connect } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
-import { LineSplitter } from '../../protocol/src/line-splitter.js'
+import { LineSplitter } from '../../../protocol/src/line-splitter.js'
+import { CommandInvalidError, TargetExitedError, TargetNotReadyError, TargetNotServedError, TargetStartFailedError } from '../errors.js'
+import { REGISTRY_ENV } from '../hooks/process-record.js'
 import { fillPort, formatCommand, hasPortPlaceholder, parseCommand } from './command-line.js'
-import { devtoolsUrlFromLine, parseDevtoolsUrl } from './devtools-url.js'
-import { CommandInvalidError, TargetExitedError, TargetNotReadyError, TargetStartFailedError } from './errors.js'
+import { runningMembers, signalTree } from './process-group.js'
+import type { ProcessTree } from './process-group.js'
+import { ProcessRegistry } from './process-registry.js'
+import { discoverServing } from './serving-processes.js'
+import type { ServedProcess, TreeMember } from './serving-processes.js'
 
 export type TargetSpec =
   /** Any command; `{port}` is replaced by a free port, or `port` names the port it listens on. */
   | { kind: 'command', command: string, port?: number }
-  /** The bundled chat server script (dist/scripts/server.js) and its extra arguments. */
-  | { kind: 'bundled', script: string, args?: readonly string[] }
+  /**
+   * The bundled chat server script (dist/scripts/server.js) and its extra arguments; `serve`
+   * says which of its faces is the target: IRC (`listening HOST:PORT`, the default) or HTTP
+   * (`listening http HOST:PORT`, with `--http-port`).
+   */
+  | { kind: 'bundled', script: string, args?: readonly string[], serve?: 'irc' | 'http' }
 
 export interface TargetOptions {
   /** Absolute path of the compiled preload (dist/diagnosis/src/hooks/preload.js). */
@@ -45,6 +67,8 @@ export interface TargetOptions {
   /** Wait this long after SIGTERM before SIGKILL (default 3000 ms). */
   stopGraceMs?: number
 }
+
+export type { ServedProcess, TreeMember }
 
 export interface TargetExit {
   code: number | null
@@ -63,13 +87,17 @@ export interface TargetProcessEvents {
 }
 
 const MAX_LINE_BYTES = 64 * 1024
-const LISTENING = /^listening (\S+):(\d+)\s*$/
+const LISTENING = { irc: /^listening (\S+):(\d+)\s*$/, http: /^listening http (\S+):(\d+)\s*$/ }
 /** Node's line when the process would exit but an inspector session holds it (src/inspector_agent.cc). */
 const WAITING_FOR_DEBUGGER = /^Waiting for the debugger to disconnect\.\.\.\s*$/
 /** What Node's inspector prints on stderr because soakwatch attached it. */
 const INSPECTOR_CHATTER = /^(Debugger listening on ws:|For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Debugger ending on ws:|Waiting for the debugger to disconnect\.\.\.)/
 /** Between the child's exit and its pipes closing, stderr may still hold the crash message. */
 const PIPE_DRAIN_MS = 500
+/** After SIGKILL, how long to wait for the tree's members to be gone before giving up on them. */
+const KILL_WAIT_MS = 2000
+/** Poll period while waiting for the tree's members to exit. */
+const STOP_POLL_MS = 25
 
 export class TargetProcess extends EventEmitter<TargetProcessEvents> {
   /** The command as displayed in messages. */
@@ -79,16 +107,22 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
   readonly #graceMs: number
   readonly #tail: string[] = []
   readonly #exited: Promise<TargetExit>
+  readonly #registry: ProcessRegistry
+  readonly #tree: ProcessTree
   #exit: TargetExit | undefined
-  #stopping = false
-  #devtoolsUrl: string | undefined
+  #stopping: Promise<TargetExit> | undefined
+  #served: ServedProcess[] = []
+  #members: TreeMember[] = []
   #host: string
   #port: number | undefined
+  #listening: RegExp = LISTENING.irc
 
-  private constructor (command: string, child: ChildProcess, host: string, port: number | undefined, options: TargetOptions) {
+  private constructor (command: string, child: ChildProcess, host: string, port: number | undefined, registry: ProcessRegistry, options: TargetOptions) {
     super()
     this.command = command
     this.pid = child.pid ?? -1
+    this.#registry = registry
+    this.#tree = { pgid: this.pid, pids: () => registry.pids(), tag: `${REGISTRY_ENV}=${registry.dir}` }
     this.#host = host
     this.#port = port
     this.#tailSize = options.stderrLines ?? 50
@@ -109,7 +143,7 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
       let drain: NodeJS.Timeout | undefined
       await Promise.race([closed, new Promise((resolve) => { drain = setTimeout(resolve, PIPE_DRAIN_MS) })])
       clearTimeout(drain)
-      this.#exit = { code, signal, expected: this.#stopping, stderrTail: this.stderrTail() }
+      this.#exit = { code, signal, expected: this.#stopping !== undefined, stderrTail: this.stderrTail() }
       this.emit('exit', this.#exit)
       return this.#exit
     })()
@@ -121,6 +155,7 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
    * @throws {TargetStartFailedError} when the program cannot be spawned
    * @throws {TargetExitedError} when it exits before being ready
    * @throws {TargetNotReadyError} when it is not ready in time (it is stopped first)
+   * @throws {TargetNotServedError} when no hooked Node process of its tree serves the port (it is stopped first)
    */
   static async start (spec: TargetSpec, options: TargetOptions): Promise<TargetProcess> {
     const host = options.host ?? '127.0.0.1'
@@ -144,8 +179,11 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
     }
     const command = formatCommand(argv)
     const target = await TargetProcess.spawn(argv, command, host, port, env, options)
+    if (spec.kind === 'bundled') target.#listening = LISTENING[spec.serve ?? 'irc']
     try {
-      await target.#waitReady(spec.kind === 'command' ? 'port' : 'listening-line', options.readyTimeoutMs ?? 20_000)
+      const deadline = performance.now() + (options.readyTimeoutMs ?? 20_000)
+      await target.#waitReady(spec.kind === 'command' ? 'port' : 'listening-line', deadline, options.readyTimeoutMs ?? 20_000)
+      await target.#discover(deadline)
     } catch (err) {
       await target.stop()
       throw err
@@ -159,10 +197,18 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
     return { host: this.#host, port: this.#port }
   }
 
-  /** The DevTools WebSocket URL read from the target's stderr (known once ready). */
+  /** The processes of the tree that serve the port, to diagnose (known once ready; never empty then). */
+  get served (): readonly ServedProcess[] {
+    if (this.#served.length === 0) throw new Error('target is not ready yet')
+    return this.#served
+  }
+
+  /** Every hooked Node process of the tree seen when it became ready, with what it turned out to be. */
+  get tree (): readonly TreeMember[] { return this.#members }
+
+  /** The DevTools WebSocket URL of the first served process (known once ready). */
   get devtoolsUrl (): string {
-    if (this.#devtoolsUrl === undefined) throw new Error('target is not ready yet')
-    return this.#devtoolsUrl
+    return (this.served[0] as ServedProcess).inspector
   }
 
   /** Exit status once it has exited, else undefined. */
@@ -175,53 +221,65 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
   stderrTail (): string[] { return [...this.#tail] }
 
   /**
-   * Stops the target: SIGTERM to its process group, SIGKILL after `stopGraceMs`.
-   * Resolves with its exit status; idempotent. Never throws.
+   * Stops the target's tree: SIGTERM to its process group and every recorded process, SIGKILL
+   * to what still runs after `graceMs`. Resolves with the command's exit status once no member
+   * runs (or, after SIGKILL, a bounded wait); idempotent. Never throws. A target that crashed
+   * may have left children: they are stopped too.
    */
   async stop (graceMs = this.#graceMs): Promise<TargetExit> {
-    if (this.#exit !== undefined) return this.#exit
-    this.#stopping = true
-    this.#signal('SIGTERM')
-    const timer = setTimeout(() => this.#signal('SIGKILL'), graceMs)
-    try {
-      return await this.#exited
-    } finally {
-      clearTimeout(timer)
-    }
+    this.#stopping ??= this.#stopTree(graceMs)
+    return await this.#stopping
   }
 
-  /** Synchronous last resort for the harness's own `exit` handler: SIGKILL, no waiting. */
+  /** Synchronous last resort for the harness's own `exit` handler: SIGKILL the tree, no waiting. */
   killNow (): void {
-    if (this.#exit !== undefined) return
-    this.#stopping = true
-    this.#signal('SIGKILL')
+    this.#stopping ??= this.#exited
+    signalTree(this.#tree, 'SIGKILL')
+    this.#registry.remove()
+  }
+
+  async #stopTree (graceMs: number): Promise<TargetExit> {
+    signalTree(this.#tree, 'SIGTERM')
+    const stopped = async (until: number): Promise<boolean> => {
+      while (this.#exit === undefined || runningMembers(this.#tree).length > 0) {
+        if (performance.now() >= until) return false
+        await Promise.race([this.#exited, sleep(STOP_POLL_MS)])
+      }
+      return true
+    }
+    if (!await stopped(performance.now() + graceMs)) {
+      signalTree(this.#tree, 'SIGKILL')
+      await stopped(performance.now() + KILL_WAIT_MS)
+    }
+    const exit = await this.#exited
+    this.#registry.remove()
+    return exit
   }
 
   private static async spawn (
     argv: string[], command: string, host: string, port: number | undefined, env: Record<string, string>, options: TargetOptions
   ): Promise<TargetProcess> {
     const [program, ...args] = argv as [string, ...string[]]
+    const registry = ProcessRegistry.create()
     const child = spawn(program, args, {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env, ...env, NODE_OPTIONS: nodeOptions(env['NODE_OPTIONS'] ?? options.env?.['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'], options.hooksPath) },
+      env: {
+        ...process.env,
+        ...options.env,
+        ...env,
+        NODE_OPTIONS: nodeOptions(env['NODE_OPTIONS'] ?? options.env?.['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'], options.hooksPath),
+        [REGISTRY_ENV]: registry.dir
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true
     })
     try {
       await once(child, 'spawn')
     } catch (err) {
+      registry.remove()
       throw new TargetStartFailedError({ command, reason: err instanceof Error ? err.message : String(err) }, { cause: err })
     }
-    return new TargetProcess(command, child, host, port, options)
-  }
-
-  #signal (signal: NodeJS.Signals): void {
-    try {
-      // Negative PID: the whole group, so a wrapper (npm, a shell script) and its node child go together.
-      process.kill(-this.pid, signal)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err // ESRCH: already gone
-    }
+    return new TargetProcess(command, child, host, port, registry, options)
   }
 
   #pipeLines (stream: NodeJS.ReadableStream | null, event: 'stdout-line' | 'stderr-line'): void {
@@ -241,11 +299,9 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
         this.#tail.push(line)
         if (this.#tail.length > this.#tailSize) this.#tail.shift()
       }
-      // The first one wins: a target that spawns node children prints more.
-      this.#devtoolsUrl ??= devtoolsUrlFromLine(line)
       if (WAITING_FOR_DEBUGGER.test(line)) queueMicrotask(() => this.emit('exiting'))
     } else if (this.#port === undefined) {
-      const match = LISTENING.exec(line)
+      const match = this.#listening.exec(line)
       if (match !== null) {
         this.#host = match[1] ?? this.#host
         this.#port = Number(match[2])
@@ -254,39 +310,58 @@ export class TargetProcess extends EventEmitter<TargetProcessEvents> {
     this.emit(event, line)
   }
 
-  async #waitReady (mode: 'port' | 'listening-line', timeoutMs: number): Promise<void> {
-    const deadline = performance.now() + timeoutMs
-    const exitedEarly = this.#exited.then((exit) => exit)
+  async #waitReady (mode: 'port' | 'listening-line', deadline: number, timeoutMs: number): Promise<void> {
     let delay = 10
     while (true) {
       if (this.#exit !== undefined) throw this.exitError(this.#exit, 'startup')
-      const haveUrl = this.#devtoolsUrl !== undefined
       const listening = mode === 'port'
         ? this.#port !== undefined && await accepts(this.#host, this.#port)
         : this.#port !== undefined
-      if (haveUrl && listening) break
+      if (listening) return
       const left = deadline - performance.now()
       if (left <= 0) {
         throw new TargetNotReadyError({
           command: this.command,
           waitedMs: timeoutMs,
-          missing: !haveUrl ? 'inspector URL on stderr ("Debugger listening on ws://…"; is NODE_OPTIONS passed through?)' : mode === 'port' ? `connection accepted on ${this.#host}:${String(this.#port)}` : '"listening HOST:PORT" line on stdout'
+          missing: mode === 'port' ? `connection accepted on ${this.#host}:${String(this.#port)}` : '"listening HOST:PORT" line on stdout'
         })
       }
       // Bounded backoff; a process exit interrupts the wait at once.
-      const wait = Math.min(delay, left)
-      let timer: NodeJS.Timeout | undefined
-      await Promise.race([exitedEarly, new Promise((resolve) => { timer = setTimeout(resolve, wait) })])
-      clearTimeout(timer)
+      await Promise.race([this.#exited, sleep(Math.min(delay, left))])
       delay = Math.min(delay * 2, 200)
     }
-    parseDevtoolsUrl(this.devtoolsUrl)
+  }
+
+  /**
+   * Finds the served processes. A hooked Node server writes its record before its main module
+   * runs, so by the time its port accepts connections the record is there: an empty registry
+   * now means the port is served by something that is not a hooked Node process.
+   */
+  async #discover (deadline: number): Promise<void> {
+    const address = `${this.#host}:${String(this.#port)}`
+    const decision = await discoverServing({ records: () => this.#registry.records(), host: this.#host, port: this.#port as number, deadline })
+    if (this.#exit !== undefined) throw this.exitError(this.#exit, 'startup')
+    this.#members = decision.tree
+    this.#served = decision.served
+    if (decision.served.length > 0) return
+    const seen = decision.tree.length === 0
+      ? 'none of its processes loaded soakwatch\'s hooks (is the server a Node program? does a wrapper drop NODE_OPTIONS?)'
+      : `Node processes seen: ${decision.tree.map((m) => `pid ${m.pid} ${describeArgv(m.argv)} (${m.role})`).join(', ')}`
+    throw new TargetNotServedError({ command: this.command, address, seen })
   }
 
   /** The typed error describing an exit, for reports: `during` names the phase, e.g. "load". */
   exitError (exit: TargetExit, during: string): InstanceType<typeof TargetExitedError> {
     return new TargetExitedError({ command: this.command, code: exit.code, signal: exit.signal, during, stderrTail: exit.stderrTail })
   }
+}
+
+/** `node server.mjs`, `npm start`: the program's base name and its first arguments, for messages. */
+export function describeArgv (argv: readonly string[]): string {
+  const [program = '?', ...rest] = argv
+  const words = [program.split('/').at(-1) ?? program, ...rest.map((a) => a.includes('/') ? a.split('/').slice(-2).join('/') : a)]
+  const shown = words.slice(0, 4).join(' ')
+  return words.length > 4 ? `${shown} …` : shown
 }
 
 /**
