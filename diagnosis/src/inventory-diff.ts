@@ -10,6 +10,8 @@ import type { Inventory, LiveResource, ResourceKind, SiteSource, SocketAddress }
 
 /** Resources created after the baseline and alive at the end that share kind, type and site. */
 export interface LeakGroup {
+  /** The process they live in. */
+  pid: number
   kind: ResourceKind
   type: string
   site: string | null
@@ -70,6 +72,7 @@ export function diffInventories (baseline: Inventory, end: Inventory, options: D
     let group = groups.get(key)
     if (group === undefined) {
       group = {
+        pid: end.pid,
         kind: resource.kind,
         type: resource.type,
         site: resource.site,
@@ -96,6 +99,30 @@ export function diffInventories (baseline: Inventory, end: Inventory, options: D
     leaked,
     leakedByKind
   }
+}
+
+/**
+ * The diffs of several processes (a cluster's workers) as one: counts summed per source and
+ * type, leaked groups side by side (each keeps its pid), largest first.
+ */
+export function mergeHandleDiffs (diffs: readonly HandleDiff[]): HandleDiff {
+  const first = diffs[0]
+  if (first === undefined) throw new Error('mergeHandleDiffs needs at least one diff')
+  if (diffs.length === 1) return first
+  const rows = new Map<string, CountRow>()
+  const leakedByKind: Record<ResourceKind, number> = { socket: 0, server: 0, timer: 0, immediate: 0, other: 0 }
+  for (const d of diffs) {
+    for (const r of d.rows) {
+      const key = `${r.source}\u0000${r.type}`
+      const prev = rows.get(key)
+      rows.set(key, prev === undefined ? { ...r } : { ...prev, baseline: prev.baseline + r.baseline, end: prev.end + r.end, delta: prev.delta + r.delta })
+    }
+    for (const [kind, n] of Object.entries(d.leakedByKind)) leakedByKind[kind as ResourceKind] += n
+  }
+  const leaked = diffs.flatMap((d) => d.leaked).sort((a, b) => b.count - a.count || (a.site ?? '').localeCompare(b.site ?? '') || a.pid - b.pid)
+  // The order diffInventories gives: active rows, then tracked ones, each by type.
+  const order = (r: CountRow): string => `${r.source === 'active' ? 0 : 1}${r.type}`
+  return { pid: first.pid, rows: [...rows.values()].sort((a, b) => order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0), leaked, leakedByKind }
 }
 
 /** Live registry resources counted by async_hooks type. */

@@ -2,6 +2,11 @@
  * The leak verdict: one decision per category (`socket`, `timer`, `lifecycle`, `heap`), each
  * with the evidence behind it, and the overall answer. A category whose input was not measured
  * says so instead of passing: "no heap comparison" is not "no heap leak". Pure.
+ *
+ * Inconclusive: when the load did not reach the target (below the load floor) or a process has
+ * no final inventory, nothing that passed was proven — those categories become `not-measured`
+ * with the reason, and the run is inconclusive. A category that failed keeps its failure: a
+ * leak seen under a partial load is still a leak (its evidence stands).
  */
 import type { HandleDiff, LeakGroup } from './inventory-diff.js'
 import type { LifecycleMatch, OpenSession } from './lifecycle-match.js'
@@ -18,6 +23,8 @@ export interface HeapFinding {
   leak: boolean
   /** One line for people: growth per round, bytes per client, retainer path. */
   detail: string
+  /** The process it was found in, when several were diagnosed. */
+  pid?: number
 }
 
 export type CategoryEvidence =
@@ -42,6 +49,8 @@ export interface CategoryVerdict {
 
 export interface Verdict {
   leak: boolean
+  /** Set when passing categories were not judged (see the module header); null otherwise. */
+  inconclusive: string | null
   categories: CategoryVerdict[]
   /** One line per failed category; empty when clean. */
   reasons: string[]
@@ -57,22 +66,26 @@ export interface VerdictInput {
   settled?: boolean
   /** Set when the target's hooks stopped tracking (their failure message). */
   hooksFailure?: string | null
+  /** Why the run cannot vouch for a clean result (the load did not reach the target…), or null. */
+  inconclusive?: string | null
 }
 
 /** Decides the verdict. */
 export function decideVerdict (input: VerdictInput, config: VerdictConfig): Verdict {
+  const inconclusive = input.inconclusive ?? null
   const categories = [
     resourceVerdict('socket', input.handles, config),
     resourceVerdict('timer', input.handles, config),
     lifecycleVerdict(input.lifecycle, config),
     heapVerdict(input.heap, config)
-  ]
+  ].map((c) => inconclusive !== null && c.status === 'pass' ? { ...c, status: 'not-measured' as const, reason: `not judged: ${inconclusive}` } : c)
   const warnings: string[] = []
   if (input.settled === false) warnings.push('handle counts were still changing when the final inventory was taken; raise the settle timeout or add rounds')
   if (input.hooksFailure !== undefined && input.hooksFailure !== null) warnings.push(`the target hooks stopped tracking: ${input.hooksFailure}`)
   if (input.lifecycle?.mode === 'client-only') warnings.push('lifecycle accounted on the client side only (the target logs no lifecycle events)')
   const failed = categories.filter((c) => c.status === 'fail')
-  return { leak: failed.length > 0, categories, reasons: failed.map((c) => `${c.category}: ${c.reason}`), warnings }
+  if (inconclusive !== null && failed.length > 0) warnings.push(`the load fell short (${inconclusive}); the leaks found stand, the other categories were not judged`)
+  return { leak: failed.length > 0, inconclusive, categories, reasons: failed.map((c) => `${c.category}: ${c.reason}`), warnings }
 }
 
 function resourceVerdict (category: 'socket' | 'timer', handles: HandleDiff | undefined, config: VerdictConfig): CategoryVerdict {
@@ -126,7 +139,7 @@ function heapVerdict (heap: readonly HeapFinding[] | undefined, config: VerdictC
   const counted = found - allowed
   const reason = counted === 0
     ? `no growing heap constructors${allowed > 0 ? ` (${allowed} allowlisted)` : ''}`
-    : `${counted} heap constructor${counted === 1 ? '' : 's'} growing: ${findings.filter((f) => f.allowedBy === null).map((f) => f.label).slice(0, 3).join(', ')}, threshold ${threshold}`
+    : `${counted} heap constructor${counted === 1 ? '' : 's'} growing: ${[...new Set(findings.filter((f) => f.allowedBy === null).map((f) => f.label))].slice(0, 3).join(', ')}, threshold ${threshold}`
   return { category: 'heap', status: counted > threshold ? 'fail' : 'pass', found, allowed, counted, threshold, reason, evidence: { category: 'heap', findings } }
 }
 
