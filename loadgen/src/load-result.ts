@@ -82,6 +82,12 @@ export interface ClientCounts {
 }
 
 export interface MessageCounts {
+  /**
+   * Sends the joined clients were to make: their count (`messages`), or what fell within the
+   * duration; a client dropped mid-run still counts the sends it missed. The soak's load floor
+   * compares `sent` with it.
+   */
+  planned: number
   sent: number
   /** Σ over sent messages of (room members at the barrier − 1). */
   expected: number

@@ -381,10 +381,24 @@ export class LoadRun extends EventEmitter<LoadEvents> implements LoadEngine, Cli
   #clientDoneSending (c: SimClient): void {
     if (c.doneSending) return
     c.doneSending = true
+    this.#tally.messages.planned += c.sent + this.#unsent(c)
     if (c.sendTimer !== undefined) clearTimeout(c.sendTimer)
     c.sendTimer = undefined
     this.#sendingClients--
     if (this.#sendingClients === 0 && this.#phase === 'sending') void this.#barrierSent()
+  }
+
+  /**
+   * Sends a client that stopped sending still had in its plan: none when it sent its count or
+   * its next send fell past the duration; otherwise (it was dropped, or the run stopped) the
+   * rest of its count, or of the duration at the mean interval.
+   */
+  #unsent (c: SimClient): number {
+    const o = this.options
+    if ((o.messages !== null && c.sent >= o.messages) || c.nextSendUs > this.#sendEndUs) return 0
+    if (o.messages !== null) return o.messages - c.sent
+    const meanUs = ((o.minIntervalMs + o.maxIntervalMs) / 2) * 1000
+    return Math.max(1, Math.ceil((this.#sendEndUs - Math.max(c.nextSendUs, this.nowUs())) / meanUs))
   }
 
   /**

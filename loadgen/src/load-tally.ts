@@ -28,7 +28,7 @@ export interface WindowCounts {
 /** The counters of one process's run. */
 export class LoadTally {
   readonly clients: ClientCounts
-  readonly messages: Omit<MessageCounts, 'lost'> = { sent: 0, expected: 0, delivered: 0, unique: 0, duplicates: 0, reordered: 0, foreign: 0 }
+  readonly messages: Omit<MessageCounts, 'lost'> = { planned: 0, sent: 0, expected: 0, delivered: 0, unique: 0, duplicates: 0, reordered: 0, foreign: 0 }
   readonly errors = new Map<string, number>()
   errorCount = 0
   readonly #firstRoom: number

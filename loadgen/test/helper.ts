@@ -61,7 +61,7 @@ export function fakeResult (p: ResultParts = {}): LoadResult {
       hangupClean: 0, hangupTimedOut: 0, resets: 0
     },
     messages: {
-      sent: p.sent ?? 0, expected, delivered: unique + (p.duplicates ?? 0), unique, duplicates: p.duplicates ?? 0,
+      planned: p.sent ?? 0, sent: p.sent ?? 0, expected, delivered: unique + (p.duplicates ?? 0), unique, duplicates: p.duplicates ?? 0,
       reordered: 0, lost: Math.max(0, expected - unique), foreign: 0
     },
     latency: {
