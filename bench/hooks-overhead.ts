@@ -21,7 +21,7 @@ import { promisify } from 'node:util'
 import { writeBenchSection } from './bench-doc.js'
 import { median } from './numbers.js'
 import { InspectorSession } from '../diagnosis/src/inspector-session.js'
-import { nodeOptions, TargetProcess } from '../diagnosis/src/target-process.js'
+import { nodeOptions, TargetProcess } from '../diagnosis/src/target/target-process.js'
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
 const hooksPath = join(root, 'dist/diagnosis/src/hooks/preload.js')

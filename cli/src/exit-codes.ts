@@ -1,6 +1,7 @@
 /**
- * The one place where outcomes become exit codes: 0 clean, 1 leak found, 2 the harness, the
- * target or the input failed, 130 interrupted by SIGINT. Every soakwatch error code is a failure of the run itself, never
+ * The one place where outcomes become exit codes: 0 clean, 1 leak found, 2 inconclusive (the
+ * load did not reach the target) or the harness, the target or the input failed, 130
+ * interrupted by SIGINT. Every soakwatch error code is a failure of the run itself, never
  * a leak, so all of them map to 2; a leak is only ever reported through a verdict.
  */
 import { SoakwatchError } from '../../common/src/define-error.js'
@@ -14,7 +15,7 @@ export const EXIT_INTERRUPTED = 130
 export type ExitCode = typeof EXIT_CLEAN | typeof EXIT_LEAK | typeof EXIT_ERROR | typeof EXIT_INTERRUPTED
 
 /** Exit code of a finished run. */
-export function exitCodeForOutcome (outcome: 'clean' | 'leak' | 'error'): ExitCode {
+export function exitCodeForOutcome (outcome: 'clean' | 'leak' | 'inconclusive' | 'error'): ExitCode {
   return outcome === 'clean' ? EXIT_CLEAN : outcome === 'leak' ? EXIT_LEAK : EXIT_ERROR
 }
 

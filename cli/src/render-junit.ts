@@ -1,7 +1,8 @@
 /**
  * JUnit XML for CI: one test case per verdict category (failed, passed, or skipped when not
- * measured), and an error case when the run itself failed, so a CI dashboard shows which
- * category leaked and why. Pure report → string.
+ * measured), an error case when the run itself failed, and one when the load did not reach
+ * the target (inconclusive), so a CI dashboard shows which category leaked and why — and never
+ * shows green for a run that proved nothing. Pure report → string.
  */
 import type { CategoryVerdict } from '../../diagnosis/src/verdict.js'
 import type { SoakReport } from '../../soak/src/report-model.js'
@@ -15,6 +16,12 @@ export function renderJunitReport (report: SoakReport): string {
     cases.push(`    <testcase classname="soakwatch.run" name="run completes" time="${seconds(report.durationMs)}">\n` +
       `      <error message="${attr(firstLine(message))}">${text(message)}</error>\n` +
       (stderr !== '' ? `      <system-err>${text(stderr)}</system-err>\n` : '') +
+      '    </testcase>')
+  }
+  if (report.verdict.inconclusive !== null) {
+    const reason = report.verdict.inconclusive
+    cases.push(`    <testcase classname="soakwatch.run" name="load reached the target" time="${seconds(report.timings.loadMs)}">\n` +
+      `      <error message="${attr(firstLine(reason))}" type="inconclusive">${text(reason)}</error>\n` +
       '    </testcase>')
   }
   const failures = report.verdict.categories.filter((c) => c.status === 'fail').length

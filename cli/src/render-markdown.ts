@@ -13,7 +13,7 @@ export function renderMarkdownReport (report: SoakReport, options: SectionOption
     '',
     `**${escapeCell(headline(report))}**`,
     '',
-    `- target: ${report.target.mode}${report.target.command !== null ? ` \`${report.target.command}\`` : ''}${report.target.devtoolsUrl !== null ? ` (${report.target.devtoolsUrl})` : ''}`,
+    `- target: ${report.target.mode}${report.target.command !== null ? ` \`${report.target.command}\`` : ''}${report.target.devtoolsUrl !== null ? ` (${report.target.devtoolsUrl})` : ''}, load: ${report.protocol.toUpperCase()}`,
     `- started ${report.startedAt}, took ${formatMs(report.durationMs)}; harness time beyond load ${formatMs(report.timings.harnessMs)}`,
     `- Node ${env.node} (V8 ${env.v8}) on ${env.platform} ${env.release} ${env.arch}, ${env.cpuModel}, ${env.cores} cores`,
     ''

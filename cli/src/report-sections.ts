@@ -5,7 +5,7 @@
  */
 import { relative, isAbsolute } from 'node:path/posix'
 import type { LeakGroup } from '../../diagnosis/src/inventory-diff.js'
-import type { LoadSummary, SoakReport } from '../../soak/src/report-model.js'
+import type { LoadSummary, ReportProcess, RoundRecord, SoakReport } from '../../soak/src/report-model.js'
 import { roundName } from '../../soak/src/report-model.js'
 import { formatBytes } from './render-heap-comparison.js'
 
@@ -26,16 +26,22 @@ export interface SectionOptions {
   listLimit?: number
 }
 
-/** All sections, in display order. */
+/** All sections, in display order; the per-process ones once per diagnosed process. */
 export function reportSections (report: SoakReport, options: SectionOptions = {}): Section[] {
+  const several = report.processes.length > 1
+  const perProcess = (p: ReportProcess): Section[] => [
+    heapSuspectsSection(report, p, options),
+    retainerPathsSection(p, options)
+  ].map((s) => several ? { ...s, title: `${s.title} — ${processLabel(p)}` } : s)
   return [
+    ...(report.target.tree.length > 1 || several ? [processesSection(report)] : []),
     loadSection(report),
+    floorSection(report),
     handlesSection(report),
     leaksSection(report, options),
     lifecycleSection(report, options),
     heapSection(report),
-    heapSuspectsSection(report, options),
-    retainerPathsSection(report, options),
+    ...report.processes.flatMap(perProcess),
     verdictSection(report)
   ]
 }
@@ -47,7 +53,13 @@ export function headline (report: SoakReport): string {
     return `ERROR: ${why}`
   }
   if (report.outcome === 'leak') return `LEAK: ${report.verdict.reasons.join('; ')}`
+  if (report.outcome === 'inconclusive') return `INCONCLUSIVE: ${report.verdict.inconclusive ?? 'the load did not reach the target'}`
   return 'CLEAN: no leaked sockets, timers or sessions beyond the thresholds'
+}
+
+/** `worker pid 12`, `pid 12`. */
+export function processLabel (p: Pick<ReportProcess, 'pid' | 'role'>): string {
+  return `${p.role === 'worker' ? 'worker ' : ''}pid ${p.pid}`
 }
 
 /** Displays a creation site, shortened under `root`, with how it was found. */
@@ -64,15 +76,52 @@ export function formatMs (ms: number): string {
 }
 
 function loadSection (report: SoakReport): Section {
-  const head = ['phase', 'clients', 'connected', 'sent', 'expected', 'delivered', 'lost', 'loss', 'p50 ms', 'p99 ms', 'max ms']
-  const row = (name: string, l: LoadSummary): string[] => [
-    name, String(l.clients), String(l.connected), String(l.messagesSent), String(l.expected), String(l.delivered), String(l.lost),
-    `${(l.lossRatio * 100).toFixed(2)} %`, l.latencyMs.p50.toFixed(1), l.latencyMs.p99.toFixed(1), l.latencyMs.max.toFixed(1)
-  ]
+  const irc = report.protocol === 'irc'
+  const head = irc
+    ? ['phase', 'clients', 'connected', 'joined', 'sent', 'expected', 'delivered', 'lost', 'loss', 'p50 ms', 'p99 ms', 'max ms']
+    : ['phase', 'connections', 'answered', 'requests', '2xx', '3xx', '4xx', '5xx', 'errors', 'timeouts', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p999 ms', 'max ms']
+  const ms = (n: number): string => n.toFixed(1)
+  const row = (name: string, l: LoadSummary): string[] => {
+    if (l.irc !== null) {
+      return [name, String(l.clients), String(l.connected), String(l.handshaked), String(l.irc.messagesSent), String(l.irc.expected), String(l.irc.delivered), String(l.irc.lost),
+        `${(l.irc.lossRatio * 100).toFixed(2)} %`, ms(l.latencyMs.p50), ms(l.latencyMs.p99), ms(l.latencyMs.max)]
+    }
+    const h = l.http
+    return [name, String(l.clients), String(l.handshaked), String(l.operations.sent), String(h?.s2xx ?? 0), String(h?.s3xx ?? 0), String(h?.s4xx ?? 0), String(h?.s5xx ?? 0),
+      String(h?.errors ?? l.errorCount), String(h?.timeouts ?? 0), (h?.requestsPerS ?? 0).toFixed(0), ms(l.latencyMs.p50), ms(l.latencyMs.p90), ms(l.latencyMs.p99), ms(l.latencyMs.p999), ms(l.latencyMs.max)]
+  }
   const rows = report.rounds.filter((r) => r.load !== null).map((r) => row(roundName(r.round), r.load as LoadSummary))
   // The total only adds information over several rounds (or when rounds were not recorded).
   if (report.load !== null && rows.length !== 1) rows.push(row('all measured rounds', report.load))
-  return { title: 'Load', head, rows, align: ['left', ...head.slice(1).map(() => 'right' as const)], notes: rows.length === 0 ? ['no load ran'] : [] }
+  const notes = rows.length === 0 ? ['no load ran'] : []
+  const errors = report.load === null ? [] : Object.entries(report.load.errors).sort(([, a], [, b]) => b - a)
+  if (errors.length > 0) notes.push(`errors by kind: ${errors.map(([k, n]) => `${k} ${n}`).join(', ')}`)
+  const http = report.load?.http
+  if (http != null && http.connectionsOpened > 0) {
+    notes.push(`connections the load opened: ${http.connectionsOpened}, closed by the end of their round: ${http.connectionsClosed}`)
+  }
+  return { title: irc ? 'Load (IRC)' : 'Load (HTTP)', head, rows, align: ['left', ...head.slice(1).map(() => 'right' as const)], notes }
+}
+
+/** Whether each round's load reached the target; shown when one did not, or nothing would be judged. */
+function floorSection (report: SoakReport): Section {
+  const rounds = report.rounds.filter((r): r is RoundRecord & { floor: NonNullable<RoundRecord['floor']> } => r.floor != null)
+  const pct = (n: number): string => `${(n * 100).toFixed(0)} %`
+  const rows = rounds.some((r) => !r.floor.ok)
+    ? rounds.map((r) => [roundName(r.round), pct(r.floor.ratios.connected), pct(r.floor.ratios.handshake), pct(r.floor.ratios.operations), r.floor.ok ? 'yes' : 'NO'])
+    : []
+  const notes = rounds.filter((r) => !r.floor.ok).map((r) => `${roundName(r.round)}: ${r.floor.shortfall ?? ''}`)
+  if (rows.length === 0) notes.push(rounds.length === 0 ? 'no measured round finished' : 'every round\'s load reached the target')
+  return { title: 'Load reached the target', head: ['phase', 'connected', 'handshake', 'operations', 'counts'], rows, align: ['left', 'right', 'right', 'right', 'left'], notes }
+}
+
+/** The target's Node processes and which were diagnosed. */
+function processesSection (report: SoakReport): Section {
+  const diagnosed = new Set(report.processes.map((p) => p.pid))
+  const rows = report.target.tree.length > 0
+    ? report.target.tree.map((m) => [String(m.pid), String(m.ppid), m.role, diagnosed.has(m.pid) ? 'yes' : 'no', m.argv.slice(0, 4).join(' ')])
+    : report.processes.map((p) => [String(p.pid), '-', p.role, 'yes', p.argv.slice(0, 4).join(' ')])
+  return { title: 'Target processes', head: ['pid', 'parent', 'role', 'diagnosed', 'command'], rows, align: ['right', 'right', 'left', 'left', 'left'], notes: [] }
 }
 
 function handlesSection (report: SoakReport): Section {
@@ -87,10 +136,12 @@ function handlesSection (report: SoakReport): Section {
 function leaksSection (report: SoakReport, options: SectionOptions): Section {
   const limit = options.listLimit ?? 20
   const groups = report.handles?.leaked ?? []
-  const rows = groups.slice(0, limit).map((g) => [g.kind, g.type, String(g.count), String(g.refed), displaySite(g, options.root), example(g)])
+  const several = report.processes.length > 1
+  const rows = groups.slice(0, limit).map((g) => [g.kind, g.type, String(g.count), String(g.refed), displaySite(g, options.root), example(g), ...(several ? [String(g.pid)] : [])])
   const notes = report.handles === null ? ['not measured'] : groups.length === 0 ? ['none: everything created after the baseline was gone at the end'] : []
   if (groups.length > limit) notes.push(`… and ${groups.length - limit} more groups in report.json`)
-  return { title: 'Leaked resources by creation site', head: ['kind', 'type', 'count', 'ref\'d', 'creation site', 'example'], rows, align: ['left', 'left', 'right', 'right', 'left', 'left'], notes }
+  const head = ['kind', 'type', 'count', 'ref\'d', 'creation site', 'example', ...(several ? ['pid'] : [])]
+  return { title: 'Leaked resources by creation site', head, rows, align: ['left', 'left', 'right', 'right', 'left', 'left', ...(several ? ['right' as const] : [])], notes }
 }
 
 function example (g: LeakGroup): string {
@@ -123,16 +174,17 @@ function heapSection (report: SoakReport): Section {
   return { title: 'Heap used after GC', head: ['phase', 'used', 'bytes'], rows, align: ['left', 'right', 'right'], notes: rows.length === 0 ? ['not measured'] : [] }
 }
 
-function heapSuspectsSection (report: SoakReport, options: SectionOptions): Section {
-  const head = ['class', 'verdict', 'survivors per round', 'objects / client / round', 'bytes / client / round', 'retained']
+function heapSuspectsSection (report: SoakReport, p: ReportProcess, options: SectionOptions): Section {
+  const unit = report.load?.unit.noun ?? 'client'
+  const head = ['class', 'verdict', 'survivors per round', `objects / ${unit} / round`, `bytes / ${unit} / round`, 'retained']
   const align: Section['align'] = ['left', 'left', 'right', 'right', 'right', 'right']
   const title = 'Heap: allocated during the rounds and still alive'
-  const c = report.heap.comparison
+  const c = p.heap.comparison
   if (c === null) {
-    const why = report.heap.snapshots.length === 0 ? 'not measured (no heap snapshots)' : 'not compared (the run did not finish its rounds)'
+    const why = p.heap.snapshots.length === 0 ? 'not measured (no heap snapshots)' : 'not compared (the run did not finish its rounds)'
     return { title, head, rows: [], align, notes: [why] }
   }
-  const findings = report.heap.findings ?? []
+  const findings = p.heap.findings ?? []
   const allowed = allowedClasses(report)
   const rows = c.suspects.slice(0, options.listLimit ?? 20).map((s) => {
     const finding = findings.find((f) => f.label === s.className)
@@ -150,14 +202,14 @@ function heapSuspectsSection (report: SoakReport, options: SectionOptions): Sect
 }
 
 /** What holds the top suspects, and the JS objects of the leaked handles, from the GC roots. */
-function retainerPathsSection (report: SoakReport, options: SectionOptions): Section {
+function retainerPathsSection (p: ReportProcess, options: SectionOptions): Section {
   const rows: string[][] = []
-  const c = report.heap.comparison
+  const c = p.heap.comparison
   for (const s of (c?.suspects ?? []).filter((x) => x.verdict === 'leak' || x.verdict === 'suspect').slice(0, 5)) {
-    for (const p of s.retainerPaths.slice(0, 2)) rows.push([s.className, `${p.count}/${p.sampled}`, p.path])
+    for (const path of s.retainerPaths.slice(0, 2)) rows.push([s.className, `${path.count}/${path.sampled}`, path.path])
   }
-  for (const g of report.handles?.leaked ?? []) {
-    for (const p of g.retainerPaths.slice(0, 2)) rows.push([`${g.type} from ${displaySite(g, options.root)}`, `${p.count}/${p.sampled} ${g.heapClass ?? ''}`, p.path])
+  for (const g of p.handles?.leaked ?? []) {
+    for (const path of g.retainerPaths.slice(0, 2)) rows.push([`${g.type} from ${displaySite(g, options.root)}`, `${path.count}/${path.sampled} ${g.heapClass ?? ''}`, path.path])
   }
   const notes = c === null ? ['not measured'] : rows.length === 0 ? ['nothing to explain: no leaking class and no leaked handle'] : ['held: of the sampled objects, how many are held this way; search @id in DevTools (report.json has the ids)']
   return { title: 'Retainer paths (shortest, from the GC roots)', head: ['what', 'held', 'path'], rows, align: ['left', 'right', 'left'], notes }

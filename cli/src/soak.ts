@@ -3,8 +3,11 @@
  * runs the soak orchestrator with live progress on stderr, then prints the tables on stdout,
  * writes report.json, report.md (and JUnit) and returns the exit code with a one-line reason.
  *
- * SIGINT: the first stops the clients, takes the final inventory if the target lives and still
- * writes the (partial) report, exit 130; a second one kills the target and exits at once.
+ * SIGINT, SIGTERM, SIGHUP (Ctrl-C, a CI job cancelled, a closed terminal): the first stops the
+ * load, takes the final inventory if the target lives and still writes the (partial) report,
+ * exit 130; a second one kills the target's process tree and exits at once. Whatever ends this
+ * process otherwise (an uncaught error), its `exit` handler SIGKILLs the target's tree: no
+ * server is left behind. Only SIGKILL of soakwatch itself cannot be caught.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -17,12 +20,13 @@ import { buildReport } from '../../soak/src/report-model.js'
 import type { SoakReport } from '../../soak/src/report-model.js'
 import { Soak } from '../../soak/src/soak.js'
 import type { SoakEvents } from '../../soak/src/soak-events.js'
-import { defaultWarmup, SOAK_DEFAULTS } from '../../soak/src/soak-options.js'
+import { SOAK_DEFAULTS } from '../../soak/src/soak-options.js'
 import type { SoakOptions } from '../../soak/src/soak-options.js'
-import { NotBuiltError } from './errors.js'
+import type { LoadSpec } from '../../load/src/load-spec.js'
+import { CliUsageError, NotBuiltError } from './errors.js'
 import { EXIT_CLEAN, EXIT_INTERRUPTED, exitCodeForOutcome, exitForError } from './exit-codes.js'
 import type { ExitCode } from './exit-codes.js'
-import { attachLoadProgress } from './load-progress.js'
+import { attachDriverProgress } from './load-progress.js'
 import type { ProgressStream } from './load-progress.js'
 import { prepareRunFolders, writeOutputFile } from './output-files.js'
 import { renderConsoleReport } from './render-console.js'
@@ -30,13 +34,13 @@ import { renderJunitReport } from './render-junit.js'
 import { renderMarkdownReport } from './render-markdown.js'
 import { formatBytes } from './render-heap-comparison.js'
 import { formatMs, headline } from './report-sections.js'
-import { parseSoakArgs, soakHelp } from './soak-options.js'
+import { parseSoakArgs, resolveHttpFiles, soakHelp } from './soak-options.js'
 import type { SoakCommandOptions } from './soak-options.js'
 
 export interface SoakIo {
   stdout: ProgressStream
   stderr: ProgressStream
-  /** Where SIGINT and exit are listened for (the process, in production). */
+  /** Where SIGINT, SIGTERM, SIGHUP and exit are listened for (the process, in production). */
   signals: Pick<NodeJS.Process, 'on' | 'off' | 'once' | 'exit'>
   cwd: string
   now: () => Date
@@ -66,7 +70,8 @@ export async function runSoak (argv: readonly string[], io: SoakIo): Promise<Exi
       markdown: join(folders.reports, 'report.md'),
       junit: o.junit === undefined ? null : o.junit === '' ? join(folders.reports, 'junit.xml') : resolve(io.cwd, o.junit)
     }
-    soak = new Soak(soakOptions(o, runId, folders.profiles, verdict))
+    const load = await readHttpFiles(o.load, o.httpFiles, io.cwd)
+    soak = new Soak(soakOptions(o, load, runId, folders.profiles, verdict))
   } catch (err) {
     return fail(io, err)
   }
@@ -78,12 +83,15 @@ export async function runSoak (argv: readonly string[], io: SoakIo): Promise<Exi
     soak.killTarget()
     io.signals.exit(EXIT_INTERRUPTED)
   }
-  const onSigint = (): void => {
-    io.stderr.write('\nSIGINT: stopping the clients, then the final inventory and a partial report; Ctrl-C again to exit at once\n')
-    io.signals.once('SIGINT', onSecondSigint)
-    controller.abort('SIGINT')
+  const onSignal = (signal: NodeJS.Signals): void => {
+    io.stderr.write(`\n${signal}: stopping the load, then the final inventory and a partial report; Ctrl-C again to exit at once\n`)
+    for (const s of STOP_SIGNALS) {
+      io.signals.off(s, onSignal)
+      io.signals.once(s, onSecondSigint)
+    }
+    controller.abort(signal)
   }
-  io.signals.once('SIGINT', onSigint)
+  for (const s of STOP_SIGNALS) io.signals.on(s, onSignal)
   io.signals.on('exit', onExit)
   let report: SoakReport
   try {
@@ -93,8 +101,10 @@ export async function runSoak (argv: readonly string[], io: SoakIo): Promise<Exi
   } catch (err) {
     return fail(io, err)
   } finally {
-    io.signals.off('SIGINT', onSigint)
-    io.signals.off('SIGINT', onSecondSigint)
+    for (const s of STOP_SIGNALS) {
+      io.signals.off(s, onSignal)
+      io.signals.off(s, onSecondSigint)
+    }
     io.signals.off('exit', onExit)
     detachProgress()
   }
@@ -110,6 +120,34 @@ export async function runSoak (argv: readonly string[], io: SoakIo): Promise<Exi
   const code = report.interruption !== null ? EXIT_INTERRUPTED : exitCodeForOutcome(report.outcome)
   io.stdout.write(`exit ${code}: ${code === EXIT_INTERRUPTED ? `interrupted (${report.interruption ?? ''}); the report covers what ran until then` : headline(report)}\n`)
   return code
+}
+
+/** The signals that stop a soak gracefully the first time, at once the second. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
+
+/**
+ * Reads the files an HTTP load names, relative to `cwd`.
+ * @throws {CliUsageError} for a file that cannot be read, or requests that are not JSON
+ */
+async function readHttpFiles (spec: LoadSpec, files: SoakCommandOptions['httpFiles'], cwd: string): Promise<LoadSpec> {
+  const read = async (flag: string, path: string): Promise<string> => {
+    try {
+      return await readFile(resolve(cwd, path), 'utf8')
+    } catch (err) {
+      throw new CliUsageError({ command: 'soak', problem: `${flag} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` })
+    }
+  }
+  const contents: { requests?: unknown, body?: string } = {}
+  if (files.requests !== undefined) {
+    const text = await read('--requests', files.requests)
+    try {
+      contents.requests = JSON.parse(text)
+    } catch (err) {
+      throw new CliUsageError({ command: 'soak', problem: `--requests ${files.requests} is not JSON: ${(err as Error).message}` })
+    }
+  }
+  if (files.body !== undefined) contents.body = await read('--body-file', files.body)
+  return resolveHttpFiles(spec, contents)
 }
 
 /** `2025-01-31T12-00-00`: sortable, and a valid folder name everywhere. */
@@ -129,13 +167,12 @@ export function builtPaths (): SoakOptions['paths'] {
   return paths
 }
 
-function soakOptions (o: SoakCommandOptions, runId: string, profilesDir: string, verdict: VerdictConfig): SoakOptions {
+function soakOptions (o: SoakCommandOptions, load: LoadSpec, runId: string, profilesDir: string, verdict: VerdictConfig): SoakOptions {
   return {
     target: o.target,
     host: o.host,
-    load: o.load,
+    load,
     rounds: o.rounds,
-    warmup: { ...defaultWarmup(o.load.clients), clients: o.warmupClients },
     runId,
     profilesDir,
     heapSnapshots: o.heapSnapshots,
@@ -186,15 +223,22 @@ export function attachSoakProgress (soak: Soak, out: ProgressStream): () => void
       say(p.round !== null && p.round > 0 ? `round ${p.round}: ${p.name}` : p.name)
     },
     'target-ready': (t) => {
-      say(`target ${t.mode}${t.pid === null ? '' : ` pid ${t.pid}`} serving ${t.host}:${t.port}; inspector ${t.devtoolsUrl} (chrome://inspect lists it while the soak runs)`)
+      const served = t.processes.length === 1 && t.processes[0]?.pid === t.pid
+        ? ''
+        : `; diagnosing ${t.processes.map((p) => `${p.role === 'worker' ? 'worker ' : ''}pid ${p.pid}`).join(', ')}`
+      say(`target ${t.mode}${t.pid === null ? '' : ` pid ${t.pid}`} serving ${t.host}:${t.port}${served}; inspector ${t.devtoolsUrl} (chrome://inspect lists it while the soak runs)`)
     },
-    'load-start': ({ round, engine }) => {
+    'load-start': ({ round, driver }) => {
       detachLoad?.()
-      say(round === 0 ? `warm-up: ${engine.options.clients} clients` : `round ${round}: load of ${engine.options.clients} clients`)
-      detachLoad = attachLoadProgress(engine, out)
+      const what = `${driver.clients} ${driver.protocol === 'irc' ? 'IRC clients' : 'HTTP connections'}`
+      say(round === 0 ? `warm-up: ${what}` : `round ${round}: load of ${what}`)
+      detachLoad = attachDriverProgress(driver, out)
     },
     'load-done': ({ round, summary: l }) => {
-      say(`round ${round}: sent ${l.messagesSent}, delivered ${l.delivered}/${l.expected}, lost ${l.lost}, p99 ${l.latencyMs.p99.toFixed(1)} ms`)
+      const detail = l.irc !== null
+        ? `sent ${l.irc.messagesSent}, delivered ${l.irc.delivered}/${l.irc.expected}, lost ${l.irc.lost}`
+        : `requests ${l.operations.sent}, responses ${l.operations.completed} (${l.http?.s2xx ?? 0} 2xx), errors ${l.errorCount}`
+      say(`round ${round}: ${detail}, p99 ${l.latencyMs.p99.toFixed(1)} ms`)
     },
     capture: (c) => { say(`${c.kind}: ${c.path} (${formatBytes(c.bytes)}, ${formatMs(c.ms)})`) },
     'heap-progress': (e) => {

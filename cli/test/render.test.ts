@@ -6,13 +6,14 @@ import { formatBytes } from '../src/render-heap-comparison.js'
 import { displaySite } from '../src/report-sections.js'
 import { buildReport } from '../../soak/src/report-model.js'
 import { cleanReport, leakyObservations, leakyReport, root } from './helper.js'
+import type { Observations } from '../../soak/src/report-model.js'
 import { comparison, suspect } from '../../soak/test/helper.js'
 import { applyOverrides, defaultVerdictConfig } from '../../diagnosis/src/verdict-config.js'
 
 describe('console report', () => {
   it('shows every table, the leaked resources by creation site, the outcome and the file paths', () => {
     const text = renderConsoleReport(leakyReport(), { root })
-    for (const title of ['Load', 'Handles: baseline vs end', 'Leaked resources by creation site', 'Lifecycle', 'Heap used after GC', 'Verdict']) {
+    for (const title of ['Load (IRC)', 'Load reached the target', 'Handles: baseline vs end', 'Leaked resources by creation site', 'Lifecycle', 'Heap used after GC', 'Verdict']) {
       expect(text).toContain(`${title}\n`)
     }
     expect(text).toMatch(/│ socket\s+│ TCPWRAP\s+│\s+2 │\s+2 │ server\.js:27:8 \(its server's listen\)\s+│ 127\.0\.0\.1:4000 ↔ 127\.0\.0\.1:50001 │/)
@@ -42,14 +43,21 @@ describe('console report', () => {
 
 describe('heap sections', () => {
   const socketPaths = [{ path: '(GC roots) → global.server → Server.sessions → Map → Session.socket → Socket', count: 2, sampled: 2, ids: [5] }]
-  const heapReport = (allow: string[] = []): ReturnType<typeof buildReport> => buildReport({
-    ...leakyObservations(),
-    verdictConfig: applyOverrides(defaultVerdictConfig(), { allowConstructors: allow }),
-    heapComparison: comparison([
+  const heapReport = (allow: string[] = []): ReturnType<typeof buildReport> => {
+    const o = leakyObservations()
+    o.verdictConfig = applyOverrides(defaultVerdictConfig(), { allowConstructors: allow })
+    const p = o.processes[0]!
+    p.heapComparison = comparison([
       suspect('Session'),
       suspect('Cache', { verdict: 'bounded', survivorsByRound: [{ count: 50, selfSize: 10 }, { count: 0, selfSize: 0 }, { count: 0, selfSize: 0 }] })
     ], { Socket: socketPaths })
-  })
+    return buildReport(o)
+  }
+  const withoutSnapshots = (): Observations => {
+    const o = leakyObservations()
+    o.processes[0]!.snapshots = []
+    return o
+  }
 
   it('lists the suspects with survivors per round and per client, and what holds them', () => {
     const text = renderConsoleReport(heapReport(), { root })
@@ -64,7 +72,7 @@ describe('heap sections', () => {
   it('marks allowlisted classes, and says why there is no heap evidence', () => {
     expect(renderConsoleReport(heapReport(['Sess*']), { root })).toMatch(/│ Session │ leak \(allowed\)/)
     expect(renderConsoleReport(leakyReport())).toContain('not compared (the run did not finish its rounds)')
-    expect(renderConsoleReport(buildReport({ ...leakyObservations(), snapshots: [] }))).toContain('not measured (no heap snapshots)')
+    expect(renderConsoleReport(buildReport(withoutSnapshots()))).toContain('not measured (no heap snapshots)')
   })
 })
 

@@ -24,14 +24,14 @@ describe('npm run soak, end to end', () => {
     expect(await run.exit, run.stderr()).toBe(0)
     expect(run.stdout()).toMatch(/exit 0: CLEAN: .*\n$/)
     const report = readReport(run.cwd, 'ok')
-    expect(report).toMatchObject({ schema: 'soakwatch.report/1', outcome: 'clean', partial: false })
+    expect(report).toMatchObject({ schema: 'soakwatch.report/2', outcome: 'clean', partial: false })
     for (const file of ['baseline.heapsnapshot', 'round-1.heapsnapshot', 'round-2.heapsnapshot', 'soak.cpuprofile', 'soak.heapprofile']) {
       expect(existsSync(join(run.cwd, 'profiles', 'ok', file)), file).toBe(true)
     }
     expect(JSON.parse(readFileSync(join(run.cwd, 'profiles', 'ok', 'soak.cpuprofile'), 'utf8'))).toHaveProperty('nodes')
     expect(report.files.profiles.map((p) => p.split('/').pop())).toEqual(['soak.cpuprofile', 'soak.heapprofile'])
     expect(run.stdout()).toContain(`report:    ${join(run.cwd, 'reports', 'ok', 'report.json')}`)
-    expect(run.stderr()).toContain('[soak] round 1: load of 12 clients')
+    expect(run.stderr()).toContain('[soak] round 1: load of 12 IRC clients')
   })
 
   it('exits 1 on a leak, as a CI gate: JUnit and Markdown next to report.json', async () => {
@@ -46,14 +46,14 @@ describe('npm run soak, end to end', () => {
 
   it('on SIGINT stops the clients, takes the final inventory, writes a partial report and exits 130', async () => {
     const run = await runSoakCli([...quick({ messages: '400', 'min-interval': '40', 'max-interval': '60' }), '--run-id', 'stopped'])
-    await run.waitForStderr(/round 1: load of 12 clients\n(.*\n)*phase: sending/)
+    await run.waitForStderr(/round 1: load of 12 IRC clients\n(.*\n)*phase: sending/)
     run.child.kill('SIGINT')
     expect(await run.exit, run.stderr()).toBe(130)
-    expect(run.stderr()).toContain('SIGINT: stopping the clients')
+    expect(run.stderr()).toContain('SIGINT: stopping the load')
     expect(run.stdout()).toMatch(/exit 130: interrupted \(SIGINT\)/)
     const report = readReport(run.cwd, 'stopped')
     expect(report).toMatchObject({ outcome: 'error', partial: true, interruption: 'SIGINT' })
-    expect(report.rounds[1]?.load?.messagesSent).toBeLessThan(12 * 400)
+    expect(report.rounds[1]?.load?.irc?.messagesSent).toBeLessThan(12 * 400)
     // The final inventory was taken after the clients left: the diff is there, and clean.
     expect(report.handles?.leaked).toEqual([])
     expect(report.timings.phases.map((p) => p.name)).toContain('final inventory')

@@ -1,23 +1,21 @@
 /**
- * What a soak runs: the target, the load of each round, the rounds, the warm-up, the outputs
- * and the verdict's configuration; defaults and validation. Pure.
+ * What a soak runs: the target, the load of each round (./load/src/load-spec.ts, per
+ * protocol, with its warm-up), the rounds, the outputs and the verdict's configuration;
+ * defaults and validation. Pure.
  *
  * Defaults and why:
  * - 3 measured rounds. The heap rule calls a class a leak when it survives from *every* load
  *   round in proportion to the clients (docs/heap.md); one round cannot tell a leak from a
  *   cache that filled once, two can but leave one round to prove "flat", three make a one-off
  *   allocation in any single round unable to pass for growth.
- * - A warm-up of min(clients, 20) clients × 2 messages at 20–60 ms before the baseline: the
- *   first connections, joins and closes initialise lazily (channel maps, compiled code,
- *   pino's buffers, Node's internal free lists); done before the baseline they cannot look
- *   like a leak. It leaves in the same disconnect styles as the rounds, so every close path
- *   has run once.
- * - Clients leave in a mix (`quit:5,close:3,reset:2`), as real clients do: leaks on the paths
- *   of a FIN or a reset without QUIT are invisible to a load that always says QUIT.
+ * - A warm-up before the baseline (load-spec.ts says which): what the target initialises
+ *   lazily on first use cannot then look like a leak.
+ * - IRC clients leave in a mix (`quit:5,close:3,reset:2`), as real clients do: leaks on the
+ *   paths of a FIN or a reset without QUIT are invisible to a load that always says QUIT.
  */
-import type { LoadOptions } from '../../loadgen/src/load-options.js'
-import { DISCONNECT_MIX, formatDisconnect, resolveDisconnect } from '../../loadgen/src/disconnect.js'
-import type { DisconnectSpec } from '../../loadgen/src/disconnect.js'
+import { DISCONNECT_MIX } from '../../loadgen/src/disconnect.js'
+import type { LoadSpec } from '../../load/src/load-spec.js'
+import { loadSettings, roundClients, validateLoadSpec } from '../../load/src/load-spec.js'
 import type { SettlePolicy } from '../../diagnosis/src/settle.js'
 import type { VerdictConfig } from '../../diagnosis/src/verdict-config.js'
 import { SoakInvalidOptionError } from './errors.js'
@@ -31,27 +29,13 @@ export type SoakTarget =
   /** A Node process already running with `--inspect` and the hooks (`--attach`), serving on `port`. */
   | { kind: 'attach', url: string, port: number }
 
-/** The load of each measured round: the loadgen's options except where it connects. */
-export type RoundLoad = Omit<LoadOptions, 'host' | 'port' | 'recordClients' | 'nickPrefix' | 'disconnect'> & {
-  clients: number
-  disconnect: DisconnectSpec
-}
-
-export interface WarmupLoad {
-  /** 0 skips the warm-up. */
-  clients: number
-  messages: number
-  minIntervalMs: number
-  maxIntervalMs: number
-}
-
 export interface SoakOptions {
   target: SoakTarget
   /** Address the target serves on (loopback for the targets the soak starts). */
   host: string
-  load: RoundLoad
+  /** Each round's load and the warm-up, IRC or HTTP. */
+  load: LoadSpec
   rounds: number
-  warmup: WarmupLoad
   runId: string
   /** Folder of this run's snapshots, profiles and the bundled server's lifecycle log (must exist). */
   profilesDir: string
@@ -76,37 +60,20 @@ export interface SoakOptions {
 
 export const SOAK_DEFAULTS = {
   rounds: 3,
-  warmupClients: 20,
-  warmupMessages: 2,
-  warmupMinIntervalMs: 20,
-  warmupMaxIntervalMs: 60,
-  warmupQuitTimeoutMs: 1000,
   disconnect: DISCONNECT_MIX,
   readyTimeoutMs: 20_000,
   stopGraceMs: 2000,
   heapTimeoutMs: 120_000
 } as const
 
-/** The warm-up for a given round size: small, fast, and in the rounds' disconnect styles. */
-export function defaultWarmup (clients: number): WarmupLoad {
-  return {
-    clients: Math.min(clients, SOAK_DEFAULTS.warmupClients),
-    messages: SOAK_DEFAULTS.warmupMessages,
-    minIntervalMs: SOAK_DEFAULTS.warmupMinIntervalMs,
-    maxIntervalMs: SOAK_DEFAULTS.warmupMaxIntervalMs
-  }
-}
-
 /**
- * Checks what the loadgen does not: rounds, warm-up, target, timeouts. The load options
- * themselves are validated by the loadgen when a round starts (and by the CLI before that).
+ * Checks the soak's own options (rounds, target, timeouts), and the load with its engines' rules.
  * @throws {SoakInvalidOptionError} naming the first invalid option
+ * @throws {InvalidLoadOptionError} @throws {LoadOptionError} for an invalid load option
  */
 export function validateSoakOptions (o: SoakOptions): SoakOptions {
   check('rounds', o.rounds, Number.isInteger(o.rounds) && o.rounds >= 1, 'an integer ≥ 1')
-  check('warmup.clients', o.warmup.clients, Number.isInteger(o.warmup.clients) && o.warmup.clients >= 0, 'an integer ≥ 0')
-  check('warmup.messages', o.warmup.messages, Number.isInteger(o.warmup.messages) && o.warmup.messages >= 0, 'an integer ≥ 0')
-  check('load.clients', o.load.clients, Number.isInteger(o.load.clients) && o.load.clients >= 1, 'an integer ≥ 1')
+  check('load clients', roundClients(o.load), Number.isInteger(roundClients(o.load)) && roundClients(o.load) >= 1, 'an integer ≥ 1')
   check('runId', o.runId, /^[\w.-]{1,100}$/.test(o.runId) && o.runId !== '.' && o.runId !== '..', 'letters, digits, ".", "_" or "-" (it names folders)')
   for (const name of ['readyTimeoutMs', 'stopGraceMs', 'heapTimeoutMs'] as const) {
     check(name, o[name], Number.isFinite(o[name]) && o[name] > 0, 'a number of ms > 0')
@@ -116,13 +83,12 @@ export function validateSoakOptions (o: SoakOptions): SoakOptions {
     check('target.port', port, Number.isInteger(port) && port > 0 && port < 65536, 'the port the attached process serves on (1–65535)')
   }
   if (o.target.kind === 'command') check('target.command', o.target.command, o.target.command.trim() !== '', 'a command line')
-  resolveDisconnect(o.load.disconnect)
+  validateLoadSpec(o.load)
   return o
 }
 
 /** The options as flat settings for the report (what a reader needs to rerun it). */
 export function soakSettings (o: SoakOptions): Record<string, string | number | boolean | null> {
-  const l = o.load
   return {
     target: o.target.kind,
     command: o.target.kind === 'command' ? o.target.command : null,
@@ -131,17 +97,7 @@ export function soakSettings (o: SoakOptions): Record<string, string | number | 
     host: o.host,
     port: o.target.kind === 'attach' ? o.target.port : null,
     rounds: o.rounds,
-    clients: l.clients,
-    minIntervalMs: l.minIntervalMs ?? null,
-    maxIntervalMs: l.maxIntervalMs ?? null,
-    messages: l.messages ?? null,
-    durationS: l.durationS ?? null,
-    roomSize: l.roomSize ?? null,
-    connectRate: l.connectRate ?? null,
-    workers: l.workers ?? null,
-    disconnect: formatDisconnect(resolveDisconnect(l.disconnect)),
-    seed: l.seed ?? null,
-    warmupClients: o.warmup.clients,
+    ...loadSettings(o.load),
     heapSnapshots: o.heapSnapshots,
     cpuProfile: o.cpuProfile,
     heapProfile: o.heapProfile,

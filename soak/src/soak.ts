@@ -3,20 +3,28 @@
  * takes inventories and heap snapshots at the right moments, and returns plain observations
  * for `buildReport`. It reports through typed events and never prints or exits.
  *
- *   start target ▶ connect inspector ▶ warm-up ▶ baseline (settle, inventory, GC, snapshot)
- *   ▶ [load ▶ settle ▶ inventory + GC ▶ snapshot] × rounds ▶ heap comparison ∥ stop target
+ *   start target ▶ find the processes serving its port ▶ connect their inspectors ▶ warm-up
+ *   ▶ baseline (settle, inventory, GC, snapshot) ▶ [load ▶ settle ▶ inventory + GC ▶ snapshot] × rounds
+ *   ▶ heap comparison (per process) ∥ stop target
  *
  * Contract:
+ * - The processes diagnosed are those that accept the target port's connections (one server,
+ *   or every worker of a cluster; diagnosis/src/target/serving-processes.ts), each through its
+ *   own inspector session (./target-links.ts); the verdict covers all of them.
+ * - The load is a driver (load/src/load-driver.ts) made by `createDriver` for each round: the
+ *   soak never looks at the protocol.
  * - `run(signal)` always resolves with observations, also when the run fails or is aborted:
  *   the failure is in `errors` (with the target's stderr tail when it crashed), an abort in
  *   `interruption`; it rejects only for a bug in the soak itself.
- * - An abort (SIGINT) stops the clients (they leave as in a normal round), then the final
+ * - An abort (SIGINT) stops the load (clients leave as in a normal round), then the final
  *   inventory is taken if the target is still alive, so the partial report still diffs.
- * - A target that exits mid-run stops everything at once; the phase it died in is named.
- * - A started target is always stopped (SIGTERM, then SIGKILL after `stopGraceMs`); an
- *   attached one is left running.
- * - Files: `<profilesDir>/{baseline,round-N}.heapsnapshot`, `soak.cpuprofile`,
- *   `soak.heapprofile`, and the bundled server's `lifecycle.ndjson`.
+ * - A target that exits mid-run, or a diagnosed process that goes away, stops everything at
+ *   once; the phase it died in is named.
+ * - A started target is always stopped, its whole process tree (SIGTERM, then SIGKILL after
+ *   `stopGraceMs`); an attached one is left running.
+ * - Files: `<profilesDir>/{baseline,round-N}[.<pid>].heapsnapshot`, `soak[.<pid>].cpuprofile`,
+ *   `soak[.<pid>].heapprofile` (the pid when several processes are diagnosed), and the bundled
+ *   server's `lifecycle.ndjson`.
  */
 import { EventEmitter } from 'node:events'
 import { rm } from 'node:fs/promises'
@@ -24,39 +32,42 @@ import { arch, cpus, platform, release } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SoakwatchError } from '../../common/src/define-error.js'
-import { createLoad as createLoadEngine } from '../../loadgen/src/create-load.js'
-import type { LoadEngine } from '../../loadgen/src/load-events.js'
-import type { LoadOptions } from '../../loadgen/src/load-options.js'
-import { resolveLoadOptions } from '../../loadgen/src/load-options.js'
-import type { LoadResult } from '../../loadgen/src/load-result.js'
-import { mergeLoadResults } from '../../loadgen/src/merge-load-results.js'
-import { nickPlanFits } from '../../loadgen/src/nick.js'
-import { HooksMissingError, TargetExitedError, TargetGoneError } from '../../diagnosis/src/errors.js'
+import { HooksMissingError, TargetExitedError, TargetGoneError, TargetNotServedError } from '../../diagnosis/src/errors.js'
 import { compareHeapSnapshotFiles } from '../../diagnosis/src/heap/compare-heap-snapshot-files.js'
 import type { HeapComparison } from '../../diagnosis/src/heap/heap-comparison.js'
 import { ScanBudget } from '../../diagnosis/src/heap/scan-budget.js'
 import type { Inventory } from '../../diagnosis/src/hooks/inventory.js'
+import { PROCESS_RECORD_SCHEMA } from '../../diagnosis/src/hooks/process-record.js'
+import type { ProcessRecord } from '../../diagnosis/src/hooks/process-record.js'
 import { InspectorSession } from '../../diagnosis/src/inspector-session.js'
 import { diffInventories } from '../../diagnosis/src/inventory-diff.js'
 import type { LifecycleEvent } from '../../diagnosis/src/lifecycle-event.js'
 import type { ClientLifecycle } from '../../diagnosis/src/lifecycle-match.js'
-import { sampleFromCounts, settlePolicy } from '../../diagnosis/src/settle.js'
+import { settlePolicy } from '../../diagnosis/src/settle.js'
 import type { SettlePolicy } from '../../diagnosis/src/settle.js'
-import { TargetProcess } from '../../diagnosis/src/target-process.js'
-import type { TargetExit } from '../../diagnosis/src/target-process.js'
+import { discoverServing } from '../../diagnosis/src/target/serving-processes.js'
+import { TargetProcess } from '../../diagnosis/src/target/target-process.js'
+import type { TargetExit } from '../../diagnosis/src/target/target-process.js'
 import { waitForSettle } from '../../diagnosis/src/wait-for-settle.js'
 import type { SettleResult } from '../../diagnosis/src/wait-for-settle.js'
+import { mergeDriverResults, summarizeDriverResult } from '../../load/src/driver-result.js'
+import type { DriverResult, LoadDriver } from '../../load/src/load-driver.js'
+import { createDriver as createLoadDriver, warmupClients } from '../../load/src/load-spec.js'
+import type { LoadSpec } from '../../load/src/load-spec.js'
 import { SoakLoadFailedError } from './errors.js'
 import { pathsForLeaks } from './heap-evidence.js'
 import { LifecycleLogReader } from './lifecycle-log-reader.js'
-import { clientLifecycle, summarizeLoad } from './load-observations.js'
-import type { Observations, ReportEnvironment, ReportError, ReportTarget, RoundRecord } from './report-model.js'
+import type { Observations, ProcessObservation, ReportEnvironment, ReportError, ReportTarget, RoundRecord } from './report-model.js'
+import { acceptedByRound } from './report-model.js'
 import type { SoakEvents, SoakPhaseName } from './soak-events.js'
 import type { SoakOptions } from './soak-options.js'
-import { SOAK_DEFAULTS, soakSettings, validateSoakOptions } from './soak-options.js'
+import { soakSettings, validateSoakOptions } from './soak-options.js'
+import { TargetLinks } from './target-links.js'
+import type { LinkTarget } from './target-links.js'
 
 export interface SoakDeps {
-  createLoad: (options: LoadOptions) => LoadEngine
+  /** The load of `round` (0: the warm-up) against host:port. */
+  createDriver: (spec: LoadSpec, round: number, target: { host: string, port: number }) => LoadDriver
   /** Wall clock, epoch ms (report timestamps). */
   now: () => number
   /** Monotonic clock, ms (phase timings, budgets). */
@@ -71,6 +82,8 @@ const FINAL_SETTLE_MS = 3000
 const HEAP_PATHS_PER_SUSPECT = 16
 /** After a failure, how long to wait for the target's exit to be reported before judging it alive. */
 const EXIT_GRACE_MS = 500
+/** How long an attached process may take to show the probe connections as accepted. */
+const ATTACH_CHECK_MS = 3000
 
 export class Soak extends EventEmitter<SoakEvents> {
   readonly options: SoakOptions
@@ -80,7 +93,7 @@ export class Soak extends EventEmitter<SoakEvents> {
   readonly #stop = new AbortController()
   #ran = false
   #target: TargetProcess | undefined
-  #session: InspectorSession | undefined
+  #links: TargetLinks | undefined
   #log: LifecycleLogReader | undefined
   #address = { host: '', port: 0 }
   #current = 'start target'
@@ -88,37 +101,32 @@ export class Soak extends EventEmitter<SoakEvents> {
   #diedDuring: string | undefined
   /** How the target exited when it died before it was ready (there is no TargetProcess then). */
   #startupExit: TargetExit | undefined
-  /** Set when the target went away on its own (crash, or an attached process's inspector closed). */
+  /** Set when the target went away on its own (crash, or a diagnosed process's inspector closed). */
   #lost: SoakwatchError | undefined
 
   // What the run observed so far.
   readonly #rounds: RoundRecord[] = []
-  readonly #loads: LoadResult[] = []
+  readonly #loads: DriverResult[] = []
   readonly #clients: ClientLifecycle[] = []
   readonly #serverEvents: LifecycleEvent[] = []
-  readonly #phases: Array<{ name: string, ms: number }> = []
-  readonly #snapshots: Array<{ phase: string, path: string, bytes: number }> = []
+  readonly #phases: Array<{ name: string, ms: number, load?: boolean }> = []
   readonly #profiles: string[] = []
   readonly #errors: ReportError[] = []
   readonly #warnings: string[] = []
-  #baseline: Inventory | undefined
-  #end: Inventory | undefined
+  readonly #heap = new Map<number, HeapComparison>()
   #settled: boolean | undefined
-  #heap: HeapComparison | undefined
   #interruption: string | undefined
   #pid: number | null = null
-  #devtoolsUrl: string | null = null
   #profiling = false
 
   /**
    * @throws {SoakInvalidOptionError} on an invalid soak option
-   * @throws {InvalidLoadOptionError} on an invalid load option (checked now, not after the target started)
+   * @throws {InvalidLoadOptionError} {@link LoadOptionError} on an invalid load option (checked now, not after the target started)
    */
   constructor (options: SoakOptions, deps: Partial<SoakDeps> = {}) {
     super()
     this.options = validateSoakOptions(options)
-    resolveLoadOptions({ ...options.load, port: 1, nickPrefix: 'a', seed: 0 })
-    this.#deps = { createLoad: createLoadEngine, now: Date.now, clock: () => performance.now(), ...deps }
+    this.#deps = { createDriver: createLoadDriver, now: Date.now, clock: () => performance.now(), ...deps }
     this.#settle = settlePolicy(options.settle)
   }
 
@@ -148,7 +156,7 @@ export class Soak extends EventEmitter<SoakEvents> {
     return this.#observations(startedAtMs)
   }
 
-  /** Synchronous last resort for the caller's `exit` handler: SIGKILL a target the soak started. */
+  /** Synchronous last resort for the caller's `exit` handler: SIGKILL the tree of a target the soak started. */
   killTarget (): void {
     this.#target?.killNow()
   }
@@ -167,8 +175,9 @@ export class Soak extends EventEmitter<SoakEvents> {
       this.#log = new LifecycleLogReader(log)
       // Source maps: creation sites then name the server's TypeScript, not the built JS.
       const nodeOptions = `${process.env['NODE_OPTIONS'] ?? ''} --enable-source-maps`.trim()
+      const protocolArgs = o.load.protocol === 'http' ? ['--http-port', '0'] : []
       this.#target = await this.#recordStartupExit(TargetProcess.start(
-        { kind: 'bundled', script: o.paths.serverScript, args: ['--log', log, ...t.leaks.flatMap((k) => ['--leak', k])] },
+        { kind: 'bundled', script: o.paths.serverScript, args: ['--log', log, ...protocolArgs, ...t.leaks.flatMap((k) => ['--leak', k])], serve: o.load.protocol },
         { ...common, env: { NODE_OPTIONS: nodeOptions } }
       ))
     } else {
@@ -177,11 +186,9 @@ export class Soak extends EventEmitter<SoakEvents> {
     }
     const target = this.#target
     target.on('exiting', () => {
-      // It is exiting with our session attached, and Node holds the exit until we disconnect:
-      // let it go, so that its exit code and last stderr lines are what gets reported.
-      this.#diedDuring ??= this.#current
-      void this.#session?.close()
-      this.#loseTarget(new TargetGoneError(`${this.#diedDuring} (the target began exiting)`))
+      // A process is exiting with one of our sessions attached, and Node holds the exit until
+      // we disconnect: let it go, so that its exit code and last stderr lines are reported.
+      void this.#links?.checkExiting()
     })
     target.on('exit', (exit) => {
       this.emit('target-exit', exit)
@@ -190,7 +197,6 @@ export class Soak extends EventEmitter<SoakEvents> {
       this.#loseTarget(target.exitError(exit, this.#diedDuring))
     })
     this.#pid = target.pid
-    this.#devtoolsUrl = target.devtoolsUrl
     this.#address = target.address
   }
 
@@ -209,72 +215,90 @@ export class Soak extends EventEmitter<SoakEvents> {
 
   async #connect (): Promise<void> {
     const o = this.options
-    const url = o.target.kind === 'attach' ? o.target.url : this.#devtoolsUrl ?? ''
-    const session = await InspectorSession.connect(url)
-    this.#session = session
-    session.on('disconnect', () => {
-      // A started target's exit is reported with its status by the exit listener instead.
-      if (this.#target === undefined) this.#loseTarget(new TargetGoneError(this.#current))
-    })
-    if (this.listenerCount('snapshot-progress') > 0) session.on('snapshot-progress', (e) => this.emit('snapshot-progress', e))
-    if (!await session.hasHooks()) throw new HooksMissingError(url)
+    let targets: LinkTarget[]
     if (o.target.kind === 'attach') {
-      if (o.lifecycleLog !== null) this.#log = new LifecycleLogReader(o.lifecycleLog)
-      this.#devtoolsUrl = url
-      this.#pid = await session.evaluate<number>('process.pid')
       this.#address = { host: o.host, port: o.target.port }
+      targets = [await this.#attachTarget(o.target.url, o.target.port)]
+      this.#pid = targets[0]?.pid ?? null
+      if (o.lifecycleLog !== null) this.#log = new LifecycleLogReader(o.lifecycleLog)
+    } else {
+      targets = (this.#target as TargetProcess).served.map((p) => ({ pid: p.pid, role: p.role, argv: p.argv, url: p.inspector }))
     }
+    const links = await TargetLinks.connect(targets)
+    this.#links = links
+    links.on('lost', ({ who, why }) => {
+      this.#diedDuring ??= this.#current
+      this.#loseTarget(new TargetGoneError(`${this.#diedDuring} (${who}: ${why})`))
+    })
+    if (this.listenerCount('snapshot-progress') > 0) links.on('snapshot-progress', (e) => this.emit('snapshot-progress', e))
     this.emit('target-ready', {
       mode: o.target.kind,
       command: this.#target?.command ?? null,
       pid: this.#pid,
-      devtoolsUrl: url,
+      processes: targets.map((t) => ({ pid: t.pid, role: t.role, devtoolsUrl: t.url })),
+      devtoolsUrl: targets[0]?.url ?? '',
       ...this.#address
     })
   }
 
+  /**
+   * The attached process, checked to serve `--port`: a process that serves another port would
+   * be inventoried while the load exercises something else.
+   * @throws {HooksMissingError} when it runs without the hooks
+   * @throws {TargetNotServedError} when it holds no connection accepted on the port
+   */
+  async #attachTarget (url: string, port: number): Promise<LinkTarget> {
+    const session = await InspectorSession.connect(url)
+    let pid: number
+    let argv: string[]
+    try {
+      if (!await session.hasHooks()) throw new HooksMissingError(url)
+      pid = await session.evaluate<number>('process.pid')
+      argv = await session.evaluate<string[]>('process.argv')
+    } finally {
+      await session.close()
+    }
+    const record: ProcessRecord = { schema: PROCESS_RECORD_SCHEMA, pid, ppid: 0, inspector: url, argv, execArgv: [], cwd: '', startedAt: 0, clusterWorker: false }
+    const decision = await discoverServing({ records: () => [record], host: this.options.host, port, deadline: performance.now() + ATTACH_CHECK_MS, acceptWaitMs: ATTACH_CHECK_MS })
+    const served = decision.served[0]
+    if (served === undefined) {
+      throw new TargetNotServedError({ command: `--attach ${url}`, address: `${this.options.host}:${port}`, seen: `the attached process (pid ${pid}) neither listens on the port nor accepted the probe connections; is --port the port it serves?` })
+    }
+    return { pid, role: 'process', argv, url }
+  }
+
   async #warmUpAndBaseline (): Promise<void> {
     const o = this.options
-    let warmup: LoadResult | undefined
-    if (o.warmup.clients > 0) {
-      warmup = await this.#timed('warm-up', 0, async () => await this.#load(0, {
-        ...o.load,
-        clients: o.warmup.clients,
-        messages: o.warmup.messages,
-        durationS: undefined,
-        minIntervalMs: o.warmup.minIntervalMs,
-        maxIntervalMs: o.warmup.maxIntervalMs,
-        // A leaky target may never close what a client left; the warm-up does not wait on that.
-        quitTimeoutMs: Math.min(o.load.quitTimeoutMs ?? Infinity, SOAK_DEFAULTS.warmupQuitTimeoutMs),
-        workers: 1
-      }))
+    let warmup: DriverResult | undefined
+    if (warmupClients(o.load) > 0) {
+      warmup = await this.#timed('warm-up', 0, async () => await this.#load(0))
       this.#checkLoad(0, warmup)
     }
     await this.#timed('baseline', 0, async () => {
+      const links = this.#requireLinks()
       const settle = await this.#settleTarget(0)
-      const baseline = await this.#inventory()
-      this.#baseline = baseline
+      const baseline = await links.inventory('baseline')
       // What the log holds now happened before the baseline: the warm-up's sessions.
       await this.#catchUpLog(baseline)
-      const used = await this.#usedHeap()
-      const snapshot = await this.#snapshot('baseline')
-      this.#rounds.push({ round: 0, load: warmup === undefined ? null : summarizeLoad(warmup), settle: settleRecord(settle), usedHeapAfterGcBytes: used, activeResources: baseline.activeResources, snapshot })
+      const used = await links.usedHeapAfterGc(0)
+      const snapshots = await this.#snapshot('baseline')
+      this.#rounds.push({ round: 0, load: warmup === undefined ? null : summarizeDriverResult(warmup), settle: settleRecord(settle), usedHeapAfterGcBytes: used, activeResources: sumCounts(baseline.map((i) => i.activeResources)), snapshots })
     })
-    if (o.cpuProfile) await this.#session?.startCpuProfile()
-    if (o.heapProfile) await this.#session?.startHeapSampling()
+    if (o.cpuProfile) await this.#requireLinks().each(async (l) => { await l.session.startCpuProfile() })
+    if (o.heapProfile) await this.#requireLinks().each(async (l) => { await l.session.startHeapSampling() })
     this.#profiling = o.cpuProfile || o.heapProfile
   }
 
   async #round (round: number): Promise<void> {
     const o = this.options
-    const record: RoundRecord = { round, load: null, settle: null, usedHeapAfterGcBytes: null, activeResources: {}, snapshot: null }
+    const record: RoundRecord = { round, load: null, settle: null, usedHeapAfterGcBytes: null, activeResources: {}, snapshots: [] }
     this.#rounds.push(record)
     await this.#timed('load', round, async () => {
-      const result = await this.#load(round, o.load)
+      const result = await this.#load(round)
       // Recorded before it is judged: a round the target died in is still evidence.
-      record.load = summarizeLoad(result)
+      record.load = summarizeDriverResult(result)
       this.#loads.push(result)
-      this.#clients.push(...(result.clientRecords ?? []).map(clientLifecycle))
+      this.#clients.push(...(result.clientRecords ?? []))
       this.emit('load-done', { round, summary: record.load })
       this.#checkLoad(round, result)
     })
@@ -283,18 +307,18 @@ export class Soak extends EventEmitter<SoakEvents> {
     this.#settled = settle.stable
     if (round === o.rounds) await this.#stopProfiles()
     await this.#timed('inventory', round, async () => {
-      const end = await this.#inventory()
-      this.#end = end
-      record.activeResources = end.activeResources
-      this.#serverEvents.push(...await this.#catchUpLog(end))
-      record.usedHeapAfterGcBytes = await this.#usedHeap()
+      const links = this.#requireLinks()
+      const ends = await links.inventory('end')
+      record.activeResources = sumCounts(ends.map((i) => i.activeResources))
+      this.#serverEvents.push(...await this.#catchUpLog(ends))
+      record.usedHeapAfterGcBytes = await links.usedHeapAfterGc(round)
     })
-    if (o.heapSnapshots) record.snapshot = await this.#timed('snapshot', round, async () => await this.#snapshot(`round-${round}`))
+    if (o.heapSnapshots) record.snapshots = await this.#timed('snapshot', round, async () => await this.#snapshot(`round-${round}`))
   }
 
-  /** The session is closed first, so that the target's exit is not mistaken for a loss; then both at once. */
+  /** The sessions are closed first, so that the target's exit is not mistaken for a loss; then both at once. */
   async #finish (): Promise<void> {
-    await this.#session?.close()
+    await this.#links?.close()
     this.#current = 'heap comparison'
     const [, heap] = await Promise.allSettled([
       this.#timed('stop target', null, async () => { await this.#stopTarget() }),
@@ -305,41 +329,35 @@ export class Soak extends EventEmitter<SoakEvents> {
 
   // ── Steps ───────────────────────────────────────────────────────────────────
 
-  /** Runs one round's clients; an abort stops them (they still leave), a dead target fails the round. */
-  async #load (round: number, load: SoakOptions['load']): Promise<LoadResult> {
+  /** Runs one round's load; an abort stops it (clients still leave), a dead target fails the round. */
+  async #load (round: number): Promise<DriverResult> {
     this.#throwIfStopped()
-    const engine = this.#deps.createLoad({
-      ...load,
-      host: this.#address.host,
-      port: this.#address.port,
-      recordClients: true,
-      nickPrefix: nickPrefixFor(round, load.clients)
-    })
-    this.emit('load-start', { round, engine })
-    const onStop = (): void => { engine.stop(this.#lost !== undefined ? 'target lost' : String(this.#stop.signal.reason ?? 'aborted')) }
+    const driver = this.#deps.createDriver(this.options.load, round, this.#address)
+    this.emit('load-start', { round, driver })
+    const onStop = (): void => { driver.stop(this.#lost !== undefined ? 'target lost' : String(this.#stop.signal.reason ?? 'aborted')) }
     this.#stop.signal.addEventListener('abort', onStop, { once: true })
     try {
-      return await engine.start()
+      return await driver.start()
     } finally {
       this.#stop.signal.removeEventListener('abort', onStop)
     }
   }
 
-  /** A load that could not reach the target fails the run; one stopped by an abort ends it. */
-  #checkLoad (round: number, result: LoadResult): void {
+  /**
+   * A load that could not reach the target at all fails the run; one stopped by an abort ends
+   * it. How much of the load got through is judged later, by the load floor (report-model.ts).
+   */
+  #checkLoad (round: number, result: DriverResult): void {
     const name = round === 0 ? 'the warm-up' : `round ${round}`
     if (result.outcome !== 'complete' && result.outcome !== 'stopped') {
       throw new SoakLoadFailedError({ round: name, code: result.abort?.code ?? result.outcome, message: result.abort?.message ?? result.outcome })
     }
     this.#throwIfStopped()
-    if (result.clients.joined === 0 && result.clients.target > 0) {
-      this.#warn(`${name}: no client joined a channel (${Object.keys(result.errors).join(', ') || 'no errors'}); does the target speak the IRC subset of server/PROTOCOL.md?`)
-    }
   }
 
   async #settleTarget (round: number): Promise<SettleResult> {
-    const session = this.#requireSession()
-    const result = await waitForSettle(async () => sampleFromCounts(await session.counts()), this.#settle, {
+    const links = this.#requireLinks()
+    const result = await waitForSettle(async () => await links.sample(), this.#settle, {
       signal: this.#stop.signal,
       onSample: (sample) => this.emit('settle-sample', { round, sample })
     })
@@ -347,48 +365,43 @@ export class Soak extends EventEmitter<SoakEvents> {
     return result
   }
 
-  async #inventory (): Promise<Inventory> {
-    this.#throwIfStopped()
-    return await this.#requireSession().inventory()
-  }
-
-  async #usedHeap (): Promise<number> {
-    return await this.#requireSession().usedHeapAfterGc()
-  }
-
-  async #snapshot (phase: string): Promise<string | null> {
-    if (!this.options.heapSnapshots) return null
-    const capture = await this.#requireSession().takeHeapSnapshot(this.options.profilesDir, phase)
-    this.#snapshots.push({ phase, path: capture.path, bytes: capture.bytes })
-    this.emit('capture', { kind: 'heap snapshot', path: capture.path, bytes: capture.bytes, ms: capture.durationMs })
-    return capture.path
+  async #snapshot (phase: string): Promise<string[]> {
+    if (!this.options.heapSnapshots) return []
+    return await this.#requireLinks().snapshot(this.options.profilesDir, phase, (c) => {
+      this.emit('capture', { kind: 'heap snapshot', path: c.path, bytes: c.bytes, ms: c.durationMs })
+    })
   }
 
   async #stopProfiles (): Promise<void> {
     if (!this.#profiling) return
     this.#profiling = false
-    const session = this.#requireSession()
     const dir = this.options.profilesDir
-    const captures: Array<['cpu profile' | 'heap profile', () => Promise<{ path: string, bytes: number, durationMs: number }>]> = []
-    if (this.options.cpuProfile) captures.push(['cpu profile', async () => await session.stopCpuProfile(dir, 'soak')])
-    if (this.options.heapProfile) captures.push(['heap profile', async () => await session.stopHeapSampling(dir, 'soak')])
-    for (const [kind, stop] of captures) {
-      const c = await stop()
-      this.#profiles.push(c.path)
-      this.emit('capture', { kind, path: c.path, bytes: c.bytes, ms: c.durationMs })
-    }
+    await this.#requireLinks().each(async (link, suffix) => {
+      const captures: Array<['cpu profile' | 'heap profile', () => Promise<{ path: string, bytes: number, durationMs: number }>]> = []
+      if (this.options.cpuProfile) captures.push(['cpu profile', async () => await link.session.stopCpuProfile(dir, `soak${suffix}`)])
+      if (this.options.heapProfile) captures.push(['heap profile', async () => await link.session.stopHeapSampling(dir, `soak${suffix}`)])
+      for (const [kind, stop] of captures) {
+        const c = await stop()
+        this.#profiles.push(c.path)
+        this.emit('capture', { kind, path: c.path, bytes: c.bytes, ms: c.durationMs })
+      }
+    })
   }
 
   /**
    * Reads the lifecycle log until it holds every session the target's stats count: pino
    * writes asynchronously, so the last closes may still be on their way when handles settle.
    */
-  async #catchUpLog (inventory: Inventory): Promise<LifecycleEvent[]> {
+  async #catchUpLog (inventories: readonly Inventory[]): Promise<LifecycleEvent[]> {
     const log = this.#log
     if (log === undefined) return []
-    const total = inventory.stats?.['connectionsTotal']
-    const open = inventory.stats?.['connectionsOpen']
     const events = await log.read()
+    const stat = (key: string): number | undefined => {
+      const values = inventories.map((i) => i.stats?.[key])
+      return values.every((v) => v !== undefined) ? values.reduce((n: number, v) => n + (v as number), 0) : undefined
+    }
+    const total = stat('connectionsTotal')
+    const open = stat('connectionsOpen')
     if (total === undefined || open === undefined) return events
     const caughtUp = (): boolean => log.counts.opened >= total && log.counts.closed >= total - open
     const deadline = this.#deps.clock() + LOG_CATCH_UP_MS
@@ -400,40 +413,49 @@ export class Soak extends EventEmitter<SoakEvents> {
     return events
   }
 
+  /** Each process's snapshots compared on their own, one after the other (each holds a snapshot's worth of memory). */
   async #compareHeap (): Promise<void> {
     const o = this.options
-    if (o.heapSnapshots && o.rounds === 1) {
+    const links = this.#links?.links ?? []
+    if (!o.heapSnapshots || links.length === 0) return
+    if (o.rounds === 1) {
       this.#warn('one round: the heap comparison cannot tell growth from a cache that filled once, and a few stray survivors per client count as a leak; use --rounds 2 or more to confirm (docs/heap.md)')
     }
-    const baseline = this.#snapshots.find((s) => s.phase === 'baseline')
-    const rounds = this.#snapshots.filter((s) => s.phase.startsWith('round-')).map((s) => s.path)
-    const final = rounds.at(-1)
-    if (baseline === undefined || final === undefined || this.#baseline === undefined || this.#end === undefined) return
     const clock = this.#deps.clock
-    this.#heap = await compareHeapSnapshotFiles({
-      baseline: baseline.path,
-      rounds,
-      final,
-      finalIsRound: true,
-      clientsPerRound: this.#loads.map((l) => l.clients.connected),
-      // Retainer paths of the JS objects of the handles the inventories found leaked.
-      pathsFor: pathsForLeaks(diffInventories(this.#baseline, this.#end).leaked),
-      // Enough distinct paths that the sampled objects are all accounted for: a suspect is set
-      // aside as the harness's own only when every one of them runs through the harness.
-      thresholds: { pathsPerSuspect: HEAP_PATHS_PER_SUSPECT },
-      budget: new ScanBudget({ maxMs: o.heapTimeoutMs, now: clock }),
-      maxMs: o.heapTimeoutMs,
-      now: clock,
-      onProgress: (e) => this.emit('heap-progress', e)
-    })
+    const units = this.#loads.map((l) => l.unit.count)
+    const accepted = links.map((l) => acceptedByRound({ baseline: l.baseline, ends: l.ends, port: this.#address.port }))
+    for (const [i, link] of links.entries()) {
+      const baseline = link.snapshots.find((s) => s.phase === 'baseline')
+      const rounds = link.snapshots.filter((s) => s.phase.startsWith('round-')).map((s) => s.path)
+      const final = rounds.at(-1)
+      const end = link.ends.at(-1)
+      if (baseline === undefined || final === undefined || link.baseline === undefined || end === undefined) continue
+      this.#heap.set(link.pid, await compareHeapSnapshotFiles({
+        baseline: baseline.path,
+        rounds,
+        final,
+        finalIsRound: true,
+        clientsPerRound: shareOfLoad(units, accepted, i),
+        // Retainer paths of the JS objects of the handles the inventories found leaked.
+        pathsFor: pathsForLeaks(diffInventories(link.baseline, end).leaked),
+        // Enough distinct paths that the sampled objects are all accounted for: a suspect is set
+        // aside as the harness's own only when every one of them runs through the harness.
+        thresholds: { pathsPerSuspect: HEAP_PATHS_PER_SUSPECT },
+        budget: new ScanBudget({ maxMs: o.heapTimeoutMs, now: clock }),
+        maxMs: o.heapTimeoutMs,
+        now: clock,
+        onProgress: (e) => this.emit('heap-progress', e)
+      }))
+    }
   }
 
   async #stopTarget (): Promise<void> {
     const target = this.#target
-    if (target === undefined || target.exitStatus !== undefined) return
+    if (target === undefined) return
     const started = this.#deps.clock()
+    const running = target.exitStatus === undefined
     const exit = await target.stop(this.options.stopGraceMs)
-    if (exit.signal === 'SIGKILL') {
+    if (running && exit.signal === 'SIGKILL') {
       // Evidence in itself: leaked handles (timers, sockets) keep a Node process's loop alive.
       this.#warn(`the target did not exit within ${Math.round(this.#deps.clock() - started)} ms of SIGTERM and was killed`)
     }
@@ -450,7 +472,8 @@ export class Soak extends EventEmitter<SoakEvents> {
     const crash = target?.exitStatus !== undefined && !target.exitStatus.expected ? target.exitError(target.exitStatus, this.#diedDuring ?? this.#current) : undefined
     if (signal?.aborted === true) this.#interruption = String(signal.reason ?? 'aborted')
     else this.#errors.push(reportError(crash ?? this.#lost ?? err))
-    if (this.#baseline === undefined || this.#session?.connected !== true || crash !== undefined) return
+    const links = this.#links
+    if (links === undefined || links.links.some((l) => l.baseline === undefined) || !links.connected || crash !== undefined) return
     try {
       // The profiles of an interrupted run are still worth having.
       await this.#stopProfiles()
@@ -459,12 +482,10 @@ export class Soak extends EventEmitter<SoakEvents> {
     }
     try {
       await this.#timed('final inventory', null, async () => {
-        const session = this.#requireSession()
-        const settle = await waitForSettle(async () => sampleFromCounts(await session.counts()), { ...this.#settle, timeoutMs: FINAL_SETTLE_MS })
+        const settle = await waitForSettle(async () => await links.sample(), { ...this.#settle, timeoutMs: FINAL_SETTLE_MS })
         this.#settled = settle.stable
-        const end = await session.inventory()
-        this.#end = end
-        this.#serverEvents.push(...await this.#catchUpLog(end))
+        const ends = await links.inventory('end')
+        this.#serverEvents.push(...await this.#catchUpLog(ends))
       })
     } catch (finalErr) {
       this.#warn(`no final inventory: ${finalErr instanceof Error ? finalErr.message : String(finalErr)}`)
@@ -472,7 +493,7 @@ export class Soak extends EventEmitter<SoakEvents> {
   }
 
   async #teardown (): Promise<void> {
-    await this.#session?.close()
+    await this.#links?.close()
     try {
       await this.#stopTarget()
     } catch (err) {
@@ -489,9 +510,9 @@ export class Soak extends EventEmitter<SoakEvents> {
     if (this.#stop.signal.aborted) throw this.#lost ?? new Error(`aborted: ${String(this.#stop.signal.reason)}`)
   }
 
-  #requireSession (): InspectorSession {
-    if (this.#session === undefined) throw new Error('no inspector session')
-    return this.#session
+  #requireLinks (): TargetLinks {
+    if (this.#links === undefined) throw new Error('no inspector session')
+    return this.#links
   }
 
   #warn (message: string): void {
@@ -507,20 +528,38 @@ export class Soak extends EventEmitter<SoakEvents> {
     try {
       return await step()
     } finally {
-      this.#phases.push({ name: label, ms: this.#deps.clock() - started })
+      this.#phases.push({ name: label, ms: this.#deps.clock() - started, ...(name === 'load' ? { load: true } : {}) })
     }
   }
 
   #observations (startedAtMs: number): Observations {
     const o = this.options
     const exit: TargetExit | undefined = this.#target?.exitStatus ?? this.#startupExit
+    const links = this.#links?.links ?? []
     const target: ReportTarget = {
       mode: o.target.kind,
       command: this.#target?.command ?? (o.target.kind === 'command' ? o.target.command : null),
-      devtoolsUrl: this.#devtoolsUrl,
+      devtoolsUrl: links[0]?.url ?? null,
       pid: this.#pid,
-      exit: exit === undefined ? null : { code: exit.code, signal: exit.signal, expected: exit.expected, stderrTail: exit.stderrTail }
+      exit: exit === undefined ? null : { code: exit.code, signal: exit.signal, expected: exit.expected, stderrTail: exit.stderrTail },
+      tree: [...(this.#target?.tree ?? [])]
     }
+    const processes: ProcessObservation[] = links.map((l) => {
+      const p: ProcessObservation = {
+        pid: l.pid,
+        role: l.role,
+        argv: l.argv,
+        devtoolsUrl: l.url,
+        port: this.#address.port,
+        ends: l.ends,
+        usedAfterGc: [...l.usedHeap].map(([round, bytes]) => ({ phase: round === 0 ? 'baseline' : `round ${round}`, bytes })),
+        snapshots: l.snapshots
+      }
+      if (l.baseline !== undefined) p.baseline = l.baseline
+      const heap = this.#heap.get(l.pid)
+      if (heap !== undefined) p.heapComparison = heap
+      return p
+    })
     const observations: Observations = {
       runId: o.runId,
       startedAtMs,
@@ -528,35 +567,47 @@ export class Soak extends EventEmitter<SoakEvents> {
       environment: environment(),
       target,
       settings: soakSettings(o),
+      protocol: o.load.protocol,
       rounds: this.#rounds,
-      snapshots: this.#snapshots,
+      processes,
       phases: this.#phases,
       files: { report: '', markdown: '', junit: null, profiles: this.#profiles },
       errors: this.#errors,
       warnings: this.#warnings,
       verdictConfig: o.verdict
     }
-    if (this.#loads.length > 0) observations.load = summarizeLoad(mergeLoadResults(this.#loads))
-    if (this.#baseline !== undefined) observations.baseline = this.#baseline
-    if (this.#end !== undefined) observations.end = this.#end
+    if (this.#loads.length > 0) {
+      const merged = mergeDriverResults(this.#loads)
+      observations.load = summarizeDriverResult(merged, this.#loads.reduce((n, l) => n + (l.endedMs - l.startedMs), 0))
+      if (merged.clientRecords !== null) observations.clients = this.#clients
+    }
     if (this.#settled !== undefined) observations.settled = this.#settled
-    if (this.#loads.length > 0) observations.clients = this.#clients
     // Without a log, lifecycle is accounted on the client side alone (docs/diagnosis.md).
     if (this.#log !== undefined) observations.serverEvents = this.#serverEvents
-    if (this.#heap !== undefined) observations.heapComparison = this.#heap
     if (this.#interruption !== undefined) observations.interruption = this.#interruption
     return observations
   }
 }
 
 /**
- * Nick prefixes that differ per round (`w-` for the warm-up, `r1-`, `r2-`…), so that a
- * session the server keeps from an earlier round (a ghost nick) never collides with a new
- * client, and matching by nick stays unambiguous; `-` cannot occur in a base-36 index.
+ * The load each process carried per round, for its heap comparison: the round's unit count
+ * (clients, or requests) split by the connections each process accepted on the port. One
+ * process carries it all; without the hooks' counter, an even split.
  */
-export function nickPrefixFor (round: number, clients: number): string | undefined {
-  const prefix = round === 0 ? 'w-' : `r${round.toString(36)}-`
-  return nickPlanFits(prefix, clients) ? prefix : undefined
+export function shareOfLoad (units: readonly number[], accepted: ReadonlyArray<number[] | null>, index: number): number[] {
+  if (accepted.length <= 1) return [...units]
+  return units.map((n, round) => {
+    const counts = accepted.map((a) => a?.[round])
+    if (counts.some((c) => c === undefined)) return Math.round(n / accepted.length)
+    const total = counts.reduce((s: number, c) => s + (c as number), 0)
+    return total === 0 ? 0 : Math.round(n * (counts[index] as number) / total)
+  })
+}
+
+function sumCounts (list: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const counts of list) for (const [k, n] of Object.entries(counts)) out[k] = (out[k] ?? 0) + n
+  return out
 }
 
 function settleRecord (s: SettleResult): RoundRecord['settle'] {
@@ -582,3 +633,4 @@ function environment (): ReportEnvironment {
     cores: list.length
   }
 }
+

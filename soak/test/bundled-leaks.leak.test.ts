@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { category, leakedOfKind, nicksLeavingBy, QUICK_CLIENTS, soakReport } from './helper.js'
+import { category, leakedOfKind, nicksLeavingBy, QUICK_CLIENTS, soakReport, heapComparisonOf } from './helper.js'
 
 // Every leak bug of the bundled server, soaked the way a user would (small loads, 3 rounds,
 // clients leaving in the default mix), must be flagged in its category with evidence that
@@ -55,7 +55,7 @@ describe('the bundled server\'s leak bugs, each flagged in its category', () => 
   it('listener: no handle leaks, but the heap shows sessions growing every round, held through the shutdown emitter', async () => {
     const { report } = await soakReport({ kind: 'bundled', leaks: ['listener'] })
     expect(report.verdict.categories.map((c) => [c.category, c.status])).toEqual([['socket', 'pass'], ['timer', 'pass'], ['lifecycle', 'pass'], ['heap', 'fail']])
-    const leaks = report.heap.comparison?.suspects.filter((s) => s.verdict === 'leak') ?? []
+    const leaks = heapComparisonOf(report)?.suspects.filter((s) => s.verdict === 'leak') ?? []
     const paths = leaks.flatMap((s) => s.retainerPaths.map((p) => p.path))
     expect(paths.some((p) => /ChatServer\.#notices → EventEmitter\._events → Object\.shutdown/.test(p)), paths.join('\n')).toBe(true)
     const sessions = leaks.find((s) => s.className === 'Connection')
@@ -66,7 +66,7 @@ describe('the bundled server\'s leak bugs, each flagged in its category', () => 
   it('registry: no handle leaks, but the heap shows sessions held by the nick registry', async () => {
     const { report } = await soakReport({ kind: 'bundled', leaks: ['registry'] })
     expect(report.verdict.categories.map((c) => [c.category, c.status])).toEqual([['socket', 'pass'], ['timer', 'pass'], ['lifecycle', 'pass'], ['heap', 'fail']])
-    const leaks = report.heap.comparison?.suspects.filter((s) => s.verdict === 'leak') ?? []
+    const leaks = heapComparisonOf(report)?.suspects.filter((s) => s.verdict === 'leak') ?? []
     const paths = leaks.flatMap((s) => s.retainerPaths.map((p) => p.path))
     expect(paths.some((p) => /ChatHub\.nicks → NickRegistry\.#byNick → Map/.test(p)), paths.join('\n')).toBe(true)
     expect(leaks.find((s) => s.className === 'Connection')?.survivorsByRound.map((r) => r.count)).toEqual([QUICK_CLIENTS, QUICK_CLIENTS, QUICK_CLIENTS])

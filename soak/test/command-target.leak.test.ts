@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { TargetProcess } from '../../diagnosis/src/target-process.js'
+import { TargetProcess } from '../../diagnosis/src/target/target-process.js'
 import { builtPaths } from '../../cli/src/soak.js'
-import { category, leakedOfKind, QUICK_CLIENTS, soakReport } from './helper.js'
+import { startWithoutHooks } from '../../diagnosis/test/helper.js'
+import { category, leakedOfKind, QUICK_CLIENTS, soakReport, heapComparisonOf } from './helper.js'
 
 // A server soakwatch has never seen: a tiny IRC server written for these tests, with a
 // per-session idle-check interval never cleared and an audit Map that keeps every session.
@@ -19,7 +20,7 @@ describe('a Node server given with --target', () => {
     expect(timers[0]?.site).toMatch(new RegExp(`^${fixture}:51:\\d+$`))
     expect(timers[0]?.sample[0]?.repeatMs).toBe(30_000)
     expect(category(report, 'heap').status).toBe('fail')
-    const session = report.heap.comparison?.suspects.find((s) => s.className === 'Session')
+    const session = heapComparisonOf(report)?.suspects.find((s) => s.className === 'Session')
     expect(session?.verdict).toBe('leak')
     expect(session?.survivorsByRound.map((r) => r.count)).toEqual([QUICK_CLIENTS, QUICK_CLIENTS, QUICK_CLIENTS])
     expect(session?.retainerPaths[0]?.path).toMatch(/auditTrail → Map → Session$/)
@@ -47,11 +48,9 @@ describe('--attach to a process started with --inspect and the hooks', () => {
   })
 
   it('says the hooks are missing when the process was started without them', async () => {
-    // An inspector, but an empty module preloaded in place of the hooks.
-    const emptyPreload = fileURLToPath(new URL('../../diagnosis/test/fixtures/empty-preload.mjs', import.meta.url))
-    const bare = await TargetProcess.start({ kind: 'command', command: command() }, { hooksPath: emptyPreload })
-    onTestFinished(async () => { await bare.stop() })
-    const { report } = await soakReport({ kind: 'attach', url: bare.devtoolsUrl, port: bare.address.port })
+    // An inspector, but no hooks preloaded.
+    const bare = await startWithoutHooks(fixture)
+    const { report } = await soakReport({ kind: 'attach', url: bare.url, port: bare.port })
     expect(report.outcome).toBe('error')
     expect(report.errors[0]?.code).toBe('SW_DIAG_HOOKS_MISSING')
     expect(report.rounds).toEqual([])

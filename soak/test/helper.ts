@@ -18,9 +18,10 @@ import { nickFor } from '../../loadgen/src/nick.js'
 import { builtPaths } from '../../cli/src/soak.js'
 import { buildReport } from '../src/report-model.js'
 import type { LeakedResources, Observations, SoakReport } from '../src/report-model.js'
-import { nickPrefixFor, Soak } from '../src/soak.js'
-import { defaultWarmup } from '../src/soak-options.js'
+import { Soak } from '../src/soak.js'
 import type { SoakOptions, SoakTarget } from '../src/soak-options.js'
+import { defaultIrcWarmup, nickPrefixFor } from '../../load/src/load-spec.js'
+import type { HeapComparison as Comparison } from '../../diagnosis/src/heap/heap-comparison.js'
 
 /** A suspect that survives 20 objects in each of 3 rounds, held by a Map. */
 export function suspect (className: string, fields: Partial<HeapSuspect> = {}): HeapSuspect {
@@ -64,9 +65,12 @@ export function quickSoakOptions (target: SoakTarget, profilesDir: string, field
   return {
     target,
     host: '127.0.0.1',
-    load: { clients: QUICK_CLIENTS, minIntervalMs: 20, maxIntervalMs: 60, messages: 2, connectRate: 1000, drainTimeoutMs: 2000, quitTimeoutMs: 1000, disconnect: 'mix' },
+    load: {
+      protocol: 'irc',
+      round: { clients: QUICK_CLIENTS, minIntervalMs: 20, maxIntervalMs: 60, messages: 2, connectRate: 1000, drainTimeoutMs: 2000, quitTimeoutMs: 1000, disconnect: 'mix' },
+      warmup: defaultIrcWarmup(QUICK_CLIENTS)
+    },
     rounds: 3,
-    warmup: defaultWarmup(QUICK_CLIENTS),
     runId: 'test',
     profilesDir,
     heapSnapshots: true,
@@ -110,6 +114,11 @@ export function category (report: SoakReport, name: VerdictCategory): CategoryVe
   const found = report.verdict.categories.find((c) => c.category === name)
   if (found === undefined) throw new Error(`no ${name} category`)
   return found
+}
+
+/** The heap comparison of the (first) diagnosed process. */
+export function heapComparisonOf (report: SoakReport, index = 0): Comparison | null {
+  return report.processes[index]?.heap.comparison ?? null
 }
 
 /** The leaked-resource groups of one kind. */

@@ -27,7 +27,8 @@ describe('buildReport', () => {
   })
 
   it('marks a run that failed or was interrupted as a partial error, keeping what it saw', () => {
-    const crashed = { ...leakyObservations(), end: undefined, errors: [{ code: 'SW_DIAG_TARGET_EXITED', message: 'target exited (SIGSEGV) during load' }] }
+    const crashed = { ...leakyObservations(), errors: [{ code: 'SW_DIAG_TARGET_EXITED', message: 'target exited (SIGSEGV) during load' }] }
+    crashed.processes[0]!.ends = []
     const report = buildReport(crashed)
     expect(report).toMatchObject({ outcome: 'error', partial: true, handles: null })
     expect(report.verdict.categories[0]?.status).toBe('not-measured')
@@ -37,10 +38,12 @@ describe('buildReport', () => {
   it('judges the heap from the comparison, and links each leaked handle to what holds its JS object', () => {
     const socketPaths = [{ path: '(GC roots) → global.server → Server.sessions → Map → Session.socket → Socket', count: 2, sampled: 2, ids: [5, 7] }]
     const heap = comparison([suspect('Session'), suspect('Cache', { verdict: 'bounded' })], { Socket: socketPaths })
-    const report = buildReport({ ...leakyObservations(), heapComparison: heap })
+    const o = leakyObservations()
+    o.processes[0]!.heapComparison = heap
+    const report = buildReport(o)
     expect(report.verdict.categories.find((c) => c.category === 'heap')).toMatchObject({ status: 'fail', found: 1 })
     expect(report.heap.findings?.map((f) => [f.label, f.leak])).toEqual([['Session', true], ['Cache', false]])
-    expect(report.heap.comparison).toBe(heap)
+    expect(report.processes[0]?.heap.comparison).toBe(heap)
     expect(report.handles?.leaked.map((g) => [g.type, g.heapClass, g.retainerPaths])).toEqual([['TCPWRAP', 'Socket', socketPaths], ['Timeout', 'Timeout', []]])
     expect(leakyReport().handles?.leaked[0]?.retainerPaths).toEqual([])
   })
